@@ -1,0 +1,38 @@
+import { Command, Option } from 'clipanion';
+import { AmuxError } from '../util/errors.js';
+
+/**
+ * Base of every amux command: `run()` does the work; errors become one `amux: ...` line on
+ * stderr and their exit code (1 failure, 2 usage), never a stack trace.
+ */
+export abstract class AmuxCommand extends Command {
+  abstract run(): Promise<number | void>;
+
+  async execute(): Promise<number> {
+    try {
+      const code = await this.run();
+      return code ?? 0;
+    } catch (e) {
+      if (e instanceof AmuxError) {
+        this.context.stderr.write(`amux: ${e.message}\n`);
+        return e.exitCode;
+      }
+      if (process.env.AMUX_DEBUG) throw e;
+      this.context.stderr.write(`amux: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+  }
+
+  out(text: string): void {
+    this.context.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  }
+  err(text: string): void {
+    this.context.stderr.write(text.endsWith('\n') ? text : text + '\n');
+  }
+  json(value: unknown): void {
+    this.context.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  }
+}
+
+/** `--json` as every listing declares it. */
+export const jsonOption = () => Option.Boolean('--json', false, { description: 'Print JSON for scripts' });

@@ -1,0 +1,91 @@
+/**
+ * The typed config spec. `src/config/load.ts` turns YAML into this (parse → validate with
+ * positions → merge presets/user/project); nothing else reads YAML, and launching never does.
+ */
+
+export interface AgentParams {
+  /** Shell used to run a string `command` (default: $SHELL, else /bin/sh). */
+  shell?: string;
+  /** Name of the tmux window the agent runs in (default: the agent id). */
+  windowName?: string;
+  /** Attach after `amux run` (when a terminal is present). */
+  autoAttach?: boolean;
+  /** Never attach after `amux run`, even with autoAttach. */
+  detached?: boolean;
+}
+
+/** Screen patterns for a detector, as regular-expression sources (case-insensitive). */
+export interface DetectorPatterns {
+  busy?: string[];
+  waiting?: string[];
+  idle?: string[];
+}
+
+export interface AgentSpec {
+  /** The key under `agents:` (or the preset's id). */
+  id: string;
+  name: string;
+  description?: string;
+  type: 'tmux';
+  /** A string is run by the shell; an array is run directly (argv). */
+  command: string | string[];
+  /** Values may hold `${VAR}` / `${VAR:-default}`, expanded at launch (see expand.ts). */
+  environment: Record<string, string>;
+  workingDir?: string;
+  tags: string[];
+  /** Detector kind: claude | codex | gemini | aider | generic (default from id / command). */
+  detector?: string;
+  /** Milliseconds of quiet output after which a generic command counts as idle. */
+  idleAfter?: number;
+  /** Milliseconds without progress after which a working agent counts as stuck. */
+  stuckAfter?: number;
+  /** Extra or replacement screen patterns for this agent's detector. */
+  patterns?: DetectorPatterns & { replace?: boolean };
+  params: AgentParams;
+  /** Where the definition came from: a built-in preset, the user config or the project config. */
+  source: 'preset' | 'user' | 'project';
+}
+
+export interface WorkspacesConfig {
+  /** Where worktrees live, relative to the project root (default `.amux/workspaces`). */
+  root: string;
+  /** Default base for new workspaces (default: the current HEAD). */
+  baseBranch?: string;
+  /** fast-glob patterns copied from the main checkout into a new workspace (e.g. `.env*`). */
+  copy: string[];
+  /** Shell commands run inside a new workspace, output shown. */
+  setup: string[];
+}
+
+export type NotifyEvent = 'waiting' | 'idle' | 'stuck' | 'exited' | 'running';
+
+export interface NotifyConfig {
+  /** Commands run (by the shell) on a transition into the given state. */
+  on: Partial<Record<NotifyEvent, string[]>>;
+  /** Also show a tmux `display-message` on transitions (default true). */
+  displayMessage: boolean;
+  /** Also call `notify-send` when it is installed (default true). */
+  desktop: boolean;
+}
+
+export interface AmuxConfig {
+  version: number;
+  agents: Record<string, AgentSpec>;
+  workspaces: WorkspacesConfig;
+  tmux: { socket?: string };
+  notify: NotifyConfig;
+  /** The project's root: the folder holding `.amux/`, else the git top level, else the cwd. */
+  projectRoot: string;
+  /** The project config file, when one was found. */
+  file: string | null;
+  /** The user-wide config file, when one exists. */
+  userFile: string | null;
+}
+
+/** One validation problem, with its position in the file. */
+export interface ConfigIssue {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}

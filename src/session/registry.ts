@@ -1,0 +1,176 @@
+import { readFileSync, readdirSync, writeFileSync, renameSync, unlinkSync, openSync, closeSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { homeDir } from '../util/paths.js';
+import { AmuxError, NotFoundError } from '../util/errors.js';
+import { RECORD_SCHEMA, type SessionRecord } from './types.js';
+
+/**
+ * The registry of sessions: one JSON file per session, written atomically (temp + rename, 0600),
+ * names reserved with exclusive creates so concurrent `amux run`s never share a name, and
+ * read-modify-write updates under a per-record lock so no update is lost.
+ */
+export class Registry {
+  readonly dir: string;
+  readonly namesDir: string;
+  constructor() {
+    this.dir = homeDir('sessions');
+    this.namesDir = homeDir('names');
+  }
+
+  private file(id: string): string {
+    return join(this.dir, `${id}.json`);
+  }
+
+  /** Reserves `name` for `id`; false when another session holds it. Atomic across processes. */
+  reserveName(name: string, id: string): boolean {
+    const path = join(this.namesDir, name);
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, id);
+      closeSync(fd);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // A reservation whose record is gone (a crashed launch) is stale after a grace period.
+      try {
+        const holder = readFileSync(path, 'utf8').trim();
+        const age = Date.now() - statSync(path).mtimeMs;
+        if (holder && !this.get(holder) && age > 30_000) {
+          unlinkSync(path);
+          return this.reserveName(name, id);
+        }
+      } catch {
+        /* fall through: treat as taken */
+      }
+      return false;
+    }
+  }
+
+  releaseName(name: string, id: string): void {
+    const path = join(this.namesDir, name);
+    try {
+      if (readFileSync(path, 'utf8').trim() === id) unlinkSync(path);
+    } catch {
+      /* already gone */
+    }
+  }
+
+  /** Reserves the first free name among `base`, `base-2`, `base-3`, ... */
+  reserveUnique(base: string, id: string, explicit: boolean): string {
+    if (this.reserveName(base, id)) return base;
+    if (explicit) throw new AmuxError(`a session named "${base}" already exists`);
+    for (let n = 2; n < 10_000; n++) {
+      const candidate = `${base.slice(0, 58)}-${n}`;
+      if (this.reserveName(candidate, id)) return candidate;
+    }
+    throw new AmuxError(`no free session name starting with "${base}"`);
+  }
+
+  newId(): string {
+    return randomUUID();
+  }
+
+  get(id: string): SessionRecord | null {
+    try {
+      return JSON.parse(readFileSync(this.file(id), 'utf8')) as SessionRecord;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Writes a whole record atomically (temp file + rename), 0600. */
+  put(rec: SessionRecord): void {
+    rec.schema = RECORD_SCHEMA;
+    const path = this.file(rec.id);
+    const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(tmp, JSON.stringify(rec, null, 2) + '\n', { mode: 0o600 });
+    renameSync(tmp, path);
+  }
+
+  /** Read-modify-write under a lock file, so concurrent updates of one record are not lost. */
+  async update(id: string, fn: (rec: SessionRecord) => SessionRecord | void): Promise<SessionRecord | null> {
+    return this.withLock(id, () => {
+      const rec = this.get(id);
+      if (!rec) return null;
+      const next = fn(rec) ?? rec;
+      this.put(next);
+      return next;
+    });
+  }
+
+  private async withLock<T>(id: string, fn: () => T): Promise<T> {
+    const lock = join(this.dir, `${id}.lock`);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        closeSync(openSync(lock, 'wx', 0o600));
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        try {
+          if (Date.now() - statSync(lock).mtimeMs > 5_000) unlinkSync(lock); // holder crashed
+        } catch {
+          /* gone already */
+        }
+        if (Date.now() > deadline) throw new AmuxError(`timed out waiting for the lock on session ${id}`);
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+      }
+    }
+    try {
+      return fn();
+    } finally {
+      try {
+        unlinkSync(lock);
+      } catch {
+        /* ignore */
+      }
+    }
+  }
+
+  remove(id: string): void {
+    const rec = this.get(id);
+    try {
+      unlinkSync(this.file(id));
+    } catch {
+      /* gone */
+    }
+    if (rec) this.releaseName(rec.name, id);
+  }
+
+  /** Every record, oldest first. Unreadable or foreign files are skipped. */
+  list(): SessionRecord[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const out: SessionRecord[] = [];
+    for (const n of names) {
+      if (!n.endsWith('.json')) continue;
+      const rec = this.get(n.slice(0, -5));
+      if (rec && typeof rec.id === 'string' && rec.tmux) out.push(rec);
+    }
+    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
+  }
+
+  /**
+   * A reference as users type it: an exact name, a full id, or a unique id prefix. An ambiguous
+   * prefix is an error that lists the candidates.
+   */
+  resolve(ref: string, records: SessionRecord[] = this.list()): SessionRecord {
+    const byName = records.find((r) => r.name === ref);
+    if (byName) return byName;
+    const byId = records.find((r) => r.id === ref);
+    if (byId) return byId;
+    const lower = ref.toLowerCase();
+    const matches = /^[0-9a-f-]+$/i.test(ref) ? records.filter((r) => r.id.startsWith(lower)) : [];
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length > 1) {
+      const list = matches.map((r) => `${r.name} (${r.id.slice(0, 8)})`).join(', ');
+      throw new AmuxError(`"${ref}" is ambiguous: it matches ${list}`);
+    }
+    throw new NotFoundError(`no session "${ref}" (see amux ps --all)`);
+  }
+}

@@ -1,0 +1,37 @@
+/** The durable record of one amux session (AMUX_HOME/sessions/<id>.json, schema-versioned). */
+export const RECORD_SCHEMA = 1;
+
+export interface TmuxRef {
+  /** The server's socket label: the `-L` name, a socket path, or `default`. */
+  socket: string;
+  /** tmux session name (`amux-<name>`). */
+  session: string;
+  sessionId: string;
+  window: string;
+  /** `%N`: the identity of the live pane. */
+  pane: string;
+}
+
+export interface SessionRecord {
+  schema: number;
+  id: string;
+  name: string;
+  agent: string;
+  /** Detector kind used for this session's state. */
+  detector: string;
+  /** What ran: argv, or [shell, -c, string] for string commands. */
+  argv: string[];
+  /** The project root the session belongs to. */
+  project: string;
+  workspace: string | null;
+  cwd: string;
+  createdAt: string;
+  tmux: TmuxRef;
+  logFile: string;
+  tags: string[];
+  /** Milliseconds, from the agent's config at launch. */
+  idleAfter?: number;
+  stuckAfter?: number;
+  /** Set by `amux rm --archive` style flows / the TUI; hidden from ps unless --all. */
+  archived?: boolean;
+}

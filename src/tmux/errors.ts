@@ -1,0 +1,54 @@
+import { AmuxError } from '../util/errors.js';
+
+/** A tmux command failed. Carries the argv (never via a shell), exit code and stderr. */
+export class TmuxError extends AmuxError {
+  readonly args: readonly string[];
+  readonly code: number | null;
+  readonly stderr: string;
+  constructor(args: readonly string[], code: number | null, stderr: string) {
+    super(`tmux ${args[0] ?? ''}: ${stderr.trim() || `exited with ${code}`}`);
+    this.name = 'TmuxError';
+    this.args = args;
+    this.code = code;
+    this.stderr = stderr;
+  }
+}
+
+export class TmuxNotFoundError extends AmuxError {
+  constructor() {
+    super('tmux is not installed or not on PATH (amux needs tmux 3.2 or newer)');
+    this.name = 'TmuxNotFoundError';
+  }
+}
+
+export class TmuxVersionError extends AmuxError {
+  constructor(version: string) {
+    super(`tmux ${version} is too old: amux needs tmux 3.2 or newer`);
+    this.name = 'TmuxVersionError';
+  }
+}
+
+export class ServerNotRunningError extends AmuxError {
+  constructor(where: string) {
+    super(`no tmux server is running on ${where}`);
+    this.name = 'ServerNotRunningError';
+  }
+}
+
+/** The object a target named (a session, window or pane) does not exist. */
+export class TmuxObjectNotFoundError extends AmuxError {
+  constructor(what: string) {
+    super(`tmux has no ${what}`);
+    this.name = 'TmuxObjectNotFoundError';
+  }
+}
+
+const NO_SERVER = /no server running|error connecting to|No such file or directory/i;
+const NO_OBJECT = /can't find (session|window|pane)|session not found|window not found|pane not found/i;
+
+export function isNoServer(stderr: string): boolean {
+  return NO_SERVER.test(stderr);
+}
+export function isNoObject(stderr: string): boolean {
+  return NO_OBJECT.test(stderr);
+}

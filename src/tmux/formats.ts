@@ -1,0 +1,129 @@
+/**
+ * The one format string amux uses to read the whole server in a single `list-panes -a` call,
+ * and its parser. Fields are separated by the unit separator (0x1f), which tmux passes through.
+ */
+export const SEP = '\x1f';
+
+/** Field name → tmux format. Order matters only for parsing; the free-text fields go last. */
+const FIELDS = {
+  sessionId: '#{session_id}',
+  sessionName: '#{session_name}',
+  sessionCreated: '#{session_created}',
+  sessionAttached: '#{session_attached}',
+  windowId: '#{window_id}',
+  windowIndex: '#{window_index}',
+  windowActivity: '#{window_activity}',
+  paneId: '#{pane_id}',
+  paneIndex: '#{pane_index}',
+  panePid: '#{pane_pid}',
+  paneDead: '#{pane_dead}',
+  paneDeadStatus: '#{pane_dead_status}',
+  paneDeadSignal: '#{pane_dead_signal}',
+  paneDeadTime: '#{pane_dead_time}',
+  paneWidth: '#{pane_width}',
+  paneHeight: '#{pane_height}',
+  panePipe: '#{pane_pipe}',
+  paneInMode: '#{pane_in_mode}',
+  amuxId: '#{@amux_id}',
+  amuxState: '#{@amux_state}',
+  amuxStateSince: '#{@amux_state_since}',
+  amuxReason: '#{@amux_reason}',
+  amuxHook: '#{@amux_hook}',
+  amuxHookAt: '#{@amux_hook_at}',
+  paneCurrentCommand: '#{pane_current_command}',
+  windowName: '#{window_name}',
+  paneTitle: '#{pane_title}',
+  paneCurrentPath: '#{pane_current_path}',
+} as const;
+
+export type PaneField = keyof typeof FIELDS;
+const KEYS = Object.keys(FIELDS) as PaneField[];
+
+export const PANE_FORMAT = KEYS.map((k) => FIELDS[k]).join(SEP);
+
+/** One pane row of the whole-server read, typed. */
+export interface PaneRow {
+  sessionId: string;
+  sessionName: string;
+  sessionCreated: number;
+  sessionAttached: number;
+  windowId: string;
+  windowIndex: number;
+  windowName: string;
+  windowActivity: number;
+  paneId: string;
+  paneIndex: number;
+  panePid: number;
+  paneDead: boolean;
+  /** Exit code once tmux has filled it in; null before (it lags pane_dead: see TMUX-FACTS). */
+  paneDeadStatus: number | null;
+  paneDeadSignal: number | null;
+  paneDeadTime: number | null;
+  paneWidth: number;
+  paneHeight: number;
+  panePipe: boolean;
+  paneInMode: boolean;
+  paneCurrentCommand: string;
+  paneTitle: string;
+  paneCurrentPath: string;
+  /** amux's user options on the pane (empty string when unset). */
+  opts: { id: string; state: string; stateSince: string; reason: string; hook: string; hookAt: string };
+}
+
+function int(s: string | undefined): number {
+  const n = Number.parseInt(s ?? '', 10);
+  return Number.isFinite(n) ? n : 0;
+}
+function intOrNull(s: string | undefined): number | null {
+  if (s === undefined || s === '') return null;
+  const n = Number.parseInt(s, 10);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function parsePaneRows(stdout: string): PaneRow[] {
+  const rows: PaneRow[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line) continue;
+    const parts = line.split(SEP);
+    if (parts.length < KEYS.length) continue;
+    // A newline inside a free-text field (a path, a title) would split a row: the extra parts
+    // belong to the last field.
+    const f = Object.fromEntries(KEYS.map((k, i) => [k, i === KEYS.length - 1 ? parts.slice(i).join(SEP) : parts[i]!])) as Record<
+      PaneField,
+      string
+    >;
+    rows.push({
+      sessionId: f.sessionId,
+      sessionName: f.sessionName,
+      sessionCreated: int(f.sessionCreated),
+      sessionAttached: int(f.sessionAttached),
+      windowId: f.windowId,
+      windowIndex: int(f.windowIndex),
+      windowName: f.windowName,
+      windowActivity: int(f.windowActivity),
+      paneId: f.paneId,
+      paneIndex: int(f.paneIndex),
+      panePid: int(f.panePid),
+      paneDead: f.paneDead === '1',
+      paneDeadStatus: f.paneDead === '1' ? intOrNull(f.paneDeadStatus) : null,
+      paneDeadSignal: f.paneDead === '1' ? intOrNull(f.paneDeadSignal) : null,
+      paneDeadTime: intOrNull(f.paneDeadTime),
+      paneWidth: int(f.paneWidth),
+      paneHeight: int(f.paneHeight),
+      panePipe: f.panePipe === '1',
+      paneInMode: f.paneInMode === '1',
+      paneCurrentCommand: f.paneCurrentCommand,
+      paneTitle: f.paneTitle,
+      paneCurrentPath: f.paneCurrentPath,
+      opts: {
+        id: f.amuxId,
+        state: f.amuxState,
+        stateSince: f.amuxStateSince,
+        reason: f.amuxReason,
+        hook: f.amuxHook,
+        hookAt: f.amuxHookAt,
+      },
+    });
+  }
+  return rows;
+}
