@@ -32,6 +32,8 @@ export interface SessionRecord {
   /** Milliseconds, from the agent's config at launch. */
   idleAfter?: number;
   stuckAfter?: number;
+  /** Screen pattern overrides from the agent's config, for its detector. */
+  patterns?: { busy?: string[]; waiting?: string[]; idle?: string[]; replace?: boolean };
   /** Set by `amux rm --archive` style flows / the TUI; hidden from ps unless --all. */
   archived?: boolean;
 }

@@ -1,0 +1,83 @@
+import { Command, Option } from 'clipanion';
+import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { AmuxCommand } from './base.js';
+import { checkTmuxVersion, resolveSocket } from '../tmux/exec.js';
+import { Server } from '../tmux/server.js';
+import { amuxHome } from '../util/paths.js';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** A warning does not fail the doctor (e.g. an optional agent CLI missing). */
+  warn?: boolean;
+}
+
+function version(cmd: string, args: string[]): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { encoding: 'utf8', timeout: 5000 }, (err, stdout, stderr) => resolve(err ? null : (stdout || stderr).trim().split('\n')[0]!));
+  });
+}
+
+export class DoctorCommand extends AmuxCommand {
+  static override paths = [['doctor']];
+  static override usage = Command.Usage({
+    description: 'check that amux has what it needs',
+    details: 'Checks tmux (3.2 or newer), the tmux server amux will use, git, perl (the log writer), the config file, the state directory and the agent programs on PATH.',
+    examples: [
+      ['Check everything', '$0 doctor'],
+      ['As JSON', '$0 doctor --json'],
+    ],
+  });
+
+  jsonOut = Option.Boolean('--json', false, { description: 'Print JSON' });
+
+  async run(): Promise<number> {
+    const checks: Check[] = [];
+    try {
+      const v = await checkTmuxVersion();
+      checks.push({ name: 'tmux', ok: true, detail: `tmux ${v.text}` });
+      const server = new Server(resolveSocket());
+      const running = await server.isRunning();
+      checks.push({ name: 'tmux server', ok: true, detail: `${server.description}: ${running ? 'running' : 'not running (amux run starts it)'}` });
+    } catch (e) {
+      checks.push({ name: 'tmux', ok: false, detail: (e as Error).message });
+    }
+    const git = await version('git', ['--version']);
+    checks.push({ name: 'git', ok: git !== null, detail: git ?? 'git not found (needed for workspaces)' });
+    const perl = await version('perl', ['-e', 'print "perl $^V"']);
+    checks.push({ name: 'perl', ok: perl !== null, detail: perl ?? 'perl not found (the session log writer needs it)' });
+
+    const home = amuxHome();
+    try {
+      const mode = statSync(home).mode & 0o777;
+      checks.push({ name: 'state dir', ok: (mode & 0o077) === 0, detail: `${home} (mode ${mode.toString(8)})${mode & 0o077 ? ': should be 0700' : ''}` });
+    } catch {
+      checks.push({ name: 'state dir', ok: true, detail: `${home} (created on first run)` });
+    }
+
+    try {
+      const { loadConfig, knownAgents } = await import('../config/load.js');
+      const config = loadConfig({ cwd: process.cwd() });
+      checks.push({ name: 'config', ok: true, detail: config.file ? `${config.file}: valid` : 'no .amux/config.yaml (built-in presets in use)' });
+      const { findExecutable } = await import('../session/launcher.js');
+      for (const a of knownAgents(config)) {
+        const spec = config.agents[a]!;
+        const word = Array.isArray(spec.command) ? spec.command[0] : /^\s*([^\s;|&<>()$`'"]+)/.exec(spec.command)?.[1];
+        if (!word) continue;
+        const found = findExecutable(word, process.env.PATH, config.projectRoot);
+        checks.push({ name: `agent ${a}`, ok: found !== null, warn: found === null, detail: found ?? `${word} not on PATH` });
+      }
+    } catch (e) {
+      checks.push({ name: 'config', ok: false, detail: (e as Error).message });
+    }
+
+    const failed = checks.some((c) => !c.ok && !c.warn);
+    if (this.jsonOut) this.json({ ok: !failed, checks });
+    else for (const c of checks) this.out(`${c.ok ? 'ok  ' : c.warn ? 'warn' : 'FAIL'}  ${c.name.padEnd(14)} ${c.detail}`);
+    return failed ? 1 : 0;
+  }
+}
+
+export const commands = [DoctorCommand];

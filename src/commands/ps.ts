@@ -1,0 +1,100 @@
+import { Command, Option } from 'clipanion';
+import { basename } from 'node:path';
+import { AmuxCommand } from './base.js';
+import { getServer } from './context.js';
+import type { Server } from '../tmux/server.js';
+import { loadViews, viewJson, type SessionView } from '../session/view.js';
+import { filterViews, sortViews } from '../session/select.js';
+import { renderTable, truncate } from '../util/table.js';
+import { formatAge } from '../util/duration.js';
+
+export class PsCommand extends AmuxCommand {
+  static override paths = [['ps'], ['ls']];
+  static override usage = Command.Usage({
+    description: 'list amux sessions and their state',
+    details: `
+      Lists every amux session on the tmux server, whatever project started it. Sessions waiting for a person and stuck ones come first.
+
+      \`--all\` adds exited and lost sessions. \`--here\` keeps this project's sessions only. \`--json\` prints an array of objects (id, name, agent, project, workspace, cwd, state, stateSince, reason, exitCode, createdAt, lastOutputAt, tmux).
+    `,
+    examples: [
+      ['List running sessions', '$0 ps'],
+      ['Everything, including exited and lost sessions, as JSON', '$0 ps --all --json'],
+      ['Sessions of this project in workspace auth', '$0 ps --here -w auth'],
+      ['Watch states change live', '$0 ps --watch'],
+    ],
+  });
+
+  all = Option.Boolean('-a,--all', false, { description: 'Include exited and lost sessions' });
+  here = Option.Boolean('--here', false, { description: "Only this project's sessions" });
+  workspace = Option.String('-w,--workspace', { description: 'Only sessions in this workspace' });
+  agent = Option.String('--agent', { description: 'Only sessions of this agent' });
+  tag = Option.String('--tag', { description: 'Only sessions with this tag' });
+  watch = Option.Boolean('--watch', false, { description: 'Redraw every second until interrupted' });
+  jsonOut = Option.Boolean('--json', false, { description: 'Print JSON' });
+
+  async run(): Promise<number> {
+    let project: string | undefined;
+    if (this.here) {
+      const { loadConfig } = await import('../config/load.js');
+      project = loadConfig({ cwd: process.cwd() }).projectRoot;
+    }
+    const server = await getServer();
+    await ensureMonitor(server);
+    const read = async () =>
+      sortViews(
+        filterViews(await loadViews(server), { all: this.all, project, workspace: this.workspace, agent: this.agent, tag: this.tag }),
+      );
+    if (this.watch) return this.watchLoop(read);
+    const views = await read();
+    if (this.jsonOut) this.json(views.map(viewJson));
+    else this.context.stdout.write(formatPs(views));
+    return 0;
+  }
+
+  private async watchLoop(read: () => Promise<SessionView[]>): Promise<number> {
+    const tty = process.stdout.isTTY;
+    let stop = false;
+    process.once('SIGINT', () => (stop = true));
+    while (!stop) {
+      const views = await read();
+      const text = this.jsonOut ? JSON.stringify(views.map(viewJson)) + '\n' : formatPs(views);
+      this.context.stdout.write(tty && !this.jsonOut ? `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  amux ps --watch (Ctrl-C to quit)\n\n${text}` : text);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    return 0;
+  }
+}
+
+/** Asks the state monitor to run (when it exists), so the states read are live. */
+export async function ensureMonitor(server: Server): Promise<void> {
+  const { ensureDaemon, waitReady } = await import('../state/daemon-client.js');
+  const { started } = await ensureDaemon(server.socket);
+  // A monitor started just now has published nothing yet: give it its first tick.
+  if (started) await waitReady(server);
+}
+
+export function stateLabel(v: SessionView, now = Date.now()): string {
+  if (v.state === 'exited') return v.exitSignal ? `exited (signal ${v.exitSignal})` : v.exitCode === null ? 'exited' : `exited (${v.exitCode})`;
+  return v.stateSince ? `${v.state} ${formatAge(now - v.stateSince)}` : v.state;
+}
+
+export function formatPs(views: SessionView[], now = Date.now()): string {
+  if (views.length === 0) return 'no amux sessions (start one with: amux run AGENT, or try: amux demo)\n';
+  const rows = views.map((v) => {
+    const r = v.record;
+    return [
+      truncate(r.name, 32),
+      r.id.slice(0, 8),
+      truncate(r.agent, 16),
+      truncate(basename(r.project), 20),
+      truncate(r.workspace ?? '-', 20),
+      stateLabel(v, now),
+      formatAge(now - Date.parse(r.createdAt)),
+      v.lastOutputAt ? `${formatAge(now - v.lastOutputAt)} ago` : '-',
+    ];
+  });
+  return renderTable(['NAME', 'ID', 'AGENT', 'PROJECT', 'WORKSPACE', 'STATE', 'AGE', 'LAST OUTPUT'], rows);
+}
+
+export const commands = [PsCommand];

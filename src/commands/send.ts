@@ -1,0 +1,84 @@
+import { Command, Option } from 'clipanion';
+import { readFileSync } from 'node:fs';
+import { AmuxCommand } from './base.js';
+import { resolveSession } from './context.js';
+import { AmuxError, UsageError } from '../util/errors.js';
+import { parseDuration } from '../util/duration.js';
+import { TIMEOUT_EXIT } from './await.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export class SendCommand extends AmuxCommand {
+  static override paths = [['send']];
+  static override usage = Command.Usage({
+    description: 'send a prompt to a session and print the reply',
+    details: `
+      Waits until the agent can take input (idle), types TEXT literally (newlines kept, bracketed paste; nothing in it is interpreted), presses Enter, confirms the turn started, then waits for the turn to end and prints what the agent wrote. \`--no-wait\` returns once the prompt is delivered.
+
+      The text comes from the argument, from \`--file F\`, or from standard input with \`-\`. Sending to an exited session is an error. With \`--timeout\`, exit code ${TIMEOUT_EXIT} means the turn did not end in time.
+    `,
+    examples: [
+      ['Ask and print the reply', "$0 send claude-auth 'summarise the failing tests'"],
+      ['Send a long prompt from a file, do not wait', '$0 send claude-auth --file task.md --no-wait'],
+      ['From a pipe', "git diff | $0 send reviewer -"],
+    ],
+  });
+
+  session = Option.String({ name: 'SESSION' });
+  text = Option.String({ name: 'TEXT', required: false });
+  file = Option.String('-f,--file', { description: 'Read the prompt from this file' });
+  noWait = Option.Boolean('--no-wait', false, { description: 'Return once the prompt is delivered' });
+  timeout = Option.String('--timeout', { description: 'Longest wait for readiness and for the reply (default: none for the reply)' });
+  jsonOut = Option.Boolean('--json', false, { description: 'Print {session, state, output} as JSON' });
+
+  async run(): Promise<number> {
+    let text: string;
+    if (this.file !== undefined && this.text !== undefined) throw new UsageError('give TEXT or --file, not both');
+    if (this.file !== undefined) {
+      try {
+        text = readFileSync(this.file, 'utf8');
+      } catch (e) {
+        throw new AmuxError(`cannot read ${this.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    } else if (this.text === '-') text = await readStdin();
+    else if (this.text !== undefined) text = this.text;
+    else throw new UsageError('what to send? give TEXT, --file F, or - for standard input');
+    text = text.replace(/\n+$/, '');
+    if (text.length === 0) throw new UsageError('the prompt is empty');
+    let timeoutMs: number | undefined;
+    if (this.timeout !== undefined) {
+      const d = parseDuration(this.timeout);
+      if (d === null) throw new UsageError(`--timeout takes a duration like 30s or 5m, got "${this.timeout}"`);
+      timeoutMs = d;
+    }
+
+    const { server, view } = await resolveSession(this.session);
+    if (view.state === 'exited' || view.state === 'lost') throw new AmuxError(`${view.record.name} has ${view.state === 'lost' ? 'been lost' : 'exited'}: it can take no input`);
+    const { ensureDaemon } = await import('../state/daemon-client.js');
+    await ensureDaemon(server.socket);
+    const { sendPrompt } = await import('../state/send.js');
+    const res = await sendPrompt(server, view.record, text, {
+      wait: !this.noWait,
+      timeoutMs,
+      onProgress: (m) => this.err(m),
+    });
+    if (this.jsonOut) this.json({ session: view.record.name, id: view.record.id, state: res.state, delivered: true, output: res.output ?? null, timedOut: res.timedOut });
+    else if (res.output) this.out(res.output);
+    if (res.timedOut) {
+      this.err(`amux: ${view.record.name} is still ${res.state}; the reply did not finish in time`);
+      return TIMEOUT_EXIT;
+    }
+    if (res.state === 'waiting' && !this.noWait) this.err(`amux: ${view.record.name} is waiting for an answer (amux capture ${view.record.name}; amux keys ${view.record.name} ...)`);
+    if (res.state === 'exited') {
+      this.err(`amux: ${view.record.name} exited during the turn`);
+      return 1;
+    }
+    return 0;
+  }
+}
+
+export const commands = [SendCommand];

@@ -1,0 +1,36 @@
+import { writeFileSync } from 'node:fs';
+
+/**
+ * Environment for a launched agent travels in a 0600 file that the pane's constant launcher
+ * script sources; values never appear on any command line (a tmux server keeps the argv of the
+ * client that started it, and `ps` shows every argv).
+ */
+const SKIP = new Set(['TMUX', 'TMUX_PANE', 'PWD', 'OLDPWD', 'SHLVL', '_', 'COLUMNS', 'LINES', 'TERM', 'TERM_PROGRAM', 'TERM_PROGRAM_VERSION']);
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function quoteValue(v: string): string {
+  return `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
+export function envFileText(env: Record<string, string | undefined>): string {
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || !NAME.test(k) || SKIP.has(k)) continue;
+    lines.push(`${k}=${quoteValue(v)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function writeEnvFile(path: string, env: Record<string, string | undefined>): void {
+  writeFileSync(path, envFileText(env), { mode: 0o600 });
+}
+
+/**
+ * The pane runs this constant program: `sh -c LAUNCHER amux ENVFILE argv...`. It exports the
+ * file's variables and execs the agent's argv untouched (no word splitting, no re-parsing).
+ */
+export const LAUNCHER_SCRIPT = 'set -a; . "$1"; set +a; shift; exec "$@"';
+
+export function launcherArgv(envFile: string, argv: string[]): string[] {
+  return ['/bin/sh', '-c', LAUNCHER_SCRIPT, 'amux', envFile, ...argv];
+}

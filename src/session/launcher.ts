@@ -1,0 +1,149 @@
+import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendArgsToShellCommand, hookArgsFor, hookSettingsFor } from '../state/hooks.js';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { Server } from '../tmux/server.js';
+import { exactSession, tmuxSessionName, validateName } from '../tmux/names.js';
+import { AmuxError } from '../util/errors.js';
+import { homeDir } from '../util/paths.js';
+import { Registry } from './registry.js';
+import { RECORD_SCHEMA, type SessionRecord } from './types.js';
+import { launcherArgv, writeEnvFile } from './envfile.js';
+import { logMaxBytes, logWriterCommand } from './logwriter.js';
+
+/** Everything needed to start one agent; built from config by the caller, never from YAML here. */
+export interface LaunchSpec {
+  agent: string;
+  /** Explicit session name (refused if taken) or undefined for `<base>`, `<base>-2`, ... */
+  name?: string;
+  /** Base for generated names. */
+  nameBase: string;
+  /** Final argv of the agent (string commands arrive as [shell, '-c', cmd]). */
+  argv: string[];
+  /** Full environment of the agent process (caller's env + agent env, expanded). */
+  env: Record<string, string | undefined>;
+  cwd: string;
+  project: string;
+  workspace: string | null;
+  detector: string;
+  windowName: string;
+  tags: string[];
+  idleAfter?: number;
+  stuckAfter?: number;
+  /** True when argv is [shell, -c, COMMAND, ...] built from a string command (hook args go into COMMAND). */
+  shellCommand?: boolean;
+  patterns?: SessionRecord['patterns'];
+  /** Terminal size of the detached session until someone attaches. */
+  width?: number;
+  height?: number;
+}
+
+/** Finds an executable the way execvp would, with the agent's PATH. Null when absent. */
+export function findExecutable(cmd: string, path: string | undefined, cwd: string): string | null {
+  const ok = (p: string) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (cmd.includes('/')) {
+    const p = isAbsolute(cmd) ? cmd : resolve(cwd, cmd);
+    return ok(p) ? p : null;
+  }
+  for (const dir of (path ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, cmd);
+    if (ok(p)) return p;
+  }
+  return null;
+}
+
+/**
+ * Starts the agent: one tmux client call creates the session (ids taken at creation), sets
+ * `remain-on-exit` and the amux pane options, starts the capped log writer and only then
+ * respawns the pane with the agent, so the log holds its very first byte and its exit status is
+ * kept. Returns the durable record (already written to the registry).
+ */
+export async function launch(server: Server, spec: LaunchSpec, registry = new Registry()): Promise<SessionRecord> {
+  if (spec.name !== undefined) validateName(spec.name);
+  const id = registry.newId();
+  const name = registry.reserveUnique(spec.name ?? spec.nameBase, id, spec.name !== undefined);
+  const tmuxName = tmuxSessionName(name);
+  const runDir = join(homeDir('run'), id);
+  const logFile = join(homeDir('logs'), `${id}.log`);
+  let created = false;
+  try {
+    mkdirSync(runDir, { recursive: true, mode: 0o700 });
+    const envFile = join(runDir, 'env');
+    writeEnvFile(envFile, { ...spec.env, AMUX_SESSION: name, AMUX_SESSION_ID: id });
+    const argv = withHooks(spec, runDir);
+    const target = exactSession(tmuxName);
+    const args = [
+      'new-session', '-d', '-P', '-F', '#{session_id} #{window_id} #{pane_id}',
+      '-s', tmuxName, '-n', spec.windowName, '-c', spec.cwd,
+      '-x', String(spec.width ?? 200), '-y', String(spec.height ?? 50),
+      // A placeholder that waits quietly until respawn-pane replaces it.
+      'exec sleep 2147483647',
+      ';', 'set-option', '-p', '-t', target, 'remain-on-exit', 'on',
+      ';', 'set-option', '-p', '-t', target, '@amux_id', id,
+      ';', 'set-option', '-p', '-t', target, '@amux_agent', spec.agent,
+      ';', 'set-option', '-t', target, '@amux_session', name,
+      ';', 'pipe-pane', '-t', target, logWriterCommand(logFile, logMaxBytes()),
+      ';', 'respawn-pane', '-k', '-t', target, '-c', spec.cwd, ...launcherArgv(envFile, argv),
+    ];
+    const out = await server.cmd(args);
+    created = true;
+    const [sessionId, windowId, paneId] = out.trim().split(/\s+/);
+    if (!sessionId || !windowId || !paneId) throw new AmuxError(`tmux did not report the new session's ids (got "${out.trim()}")`);
+    const rec: SessionRecord = {
+      schema: RECORD_SCHEMA,
+      id,
+      name,
+      agent: spec.agent,
+      detector: spec.detector,
+      argv,
+      project: spec.project,
+      workspace: spec.workspace,
+      cwd: spec.cwd,
+      createdAt: new Date().toISOString(),
+      tmux: { socket: server.label, session: tmuxName, sessionId, window: windowId, pane: paneId },
+      logFile,
+      tags: spec.tags,
+      ...(spec.idleAfter !== undefined ? { idleAfter: spec.idleAfter } : {}),
+      ...(spec.stuckAfter !== undefined ? { stuckAfter: spec.stuckAfter } : {}),
+      ...(spec.patterns ? { patterns: spec.patterns } : {}),
+    };
+    registry.put(rec);
+    return rec;
+  } catch (e) {
+    if (created) await server.cmd(['kill-session', '-t', exactSession(tmuxName)]).catch(() => undefined);
+    registry.releaseName(name, id);
+    rmSync(runDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * Adds the agent's hook wiring (Claude's `--settings FILE`, Codex's notify program) by detector
+ * kind, so an overridden command (a wrapper, a pinned binary, a shell string) still gets it. For
+ * string commands the words go into the command string, quoted, so they reach the program.
+ */
+function withHooks(spec: LaunchSpec, runDir: string): string[] {
+  const settings = hookSettingsFor(spec.detector);
+  const file = join(runDir, 'hooks.json');
+  if (settings !== null) writeFileSync(file, settings, { mode: 0o600 });
+  const extra = hookArgsFor(spec.detector, file);
+  if (extra.length === 0) return spec.argv;
+  if (spec.shellCommand) {
+    const argv = [...spec.argv];
+    argv[2] = appendArgsToShellCommand(argv[2]!, extra);
+    return argv;
+  }
+  return [...spec.argv, ...extra];
+}
+
+/** The per-session run folder (env file, hook settings). */
+export function runDirOf(id: string): string {
+  return join(homeDir('run'), id);
+}

@@ -1,0 +1,65 @@
+import { rmSync } from 'node:fs';
+import type { Server } from '../tmux/server.js';
+import type { SessionView } from './view.js';
+import { Registry } from './registry.js';
+import { runDirOf } from './launcher.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Stops the agent process: C-c to the foreground program, wait up to `graceMs` for the pane to
+ * die, then `respawn-pane -k`-free kill of the process group via tmux (kill-pane keeps nothing,
+ * so the pane is kept dead with remain-on-exit by signalling its processes instead).
+ */
+export async function stopSession(server: Server, view: SessionView, graceMs: number): Promise<string> {
+  if (view.state === 'lost') return 'already gone (lost)';
+  if (view.state === 'exited') return 'already exited';
+  const pane = server.pane(view.record.tmux.pane);
+  if (graceMs > 0) {
+    await pane.interrupt();
+    const deadline = Date.now() + graceMs;
+    // Agents such as Claude Code want C-c twice to quit.
+    let second = false;
+    while (Date.now() < deadline) {
+      await sleep(150);
+      const info = await pane.info();
+      if (!info || info.paneDead) return 'stopped (exited after C-c)';
+      if (!second && Date.now() > deadline - graceMs / 2) {
+        await pane.interrupt().catch(() => undefined);
+        second = true;
+      }
+    }
+  }
+  const info = await pane.info();
+  if (!info || info.paneDead) return 'stopped';
+  killTree(info.panePid);
+  for (let i = 0; i < 20; i++) {
+    await sleep(100);
+    const now = await pane.info();
+    if (!now || now.paneDead) return graceMs > 0 ? 'killed after the grace period' : 'killed';
+  }
+  killTree(info.panePid, 'SIGKILL');
+  return 'killed (SIGKILL)';
+}
+
+/** Signals a pane's process and its process group (agents spawn helpers). */
+function killTree(pid: number, sig: NodeJS.Signals = 'SIGTERM'): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, sig);
+    } catch {
+      /* gone or not a group leader */
+    }
+  }
+}
+
+/** Kills the tmux session (if alive) and forgets the record, its run folder and logs. */
+export async function removeSession(server: Server, view: SessionView, opts: { keepLogs?: boolean } = {}, registry = new Registry()): Promise<void> {
+  if (view.pane) await server.session(view.pane.sessionId).kill().catch(() => undefined);
+  registry.remove(view.record.id);
+  rmSync(runDirOf(view.record.id), { recursive: true, force: true });
+  if (!opts.keepLogs) {
+    rmSync(view.record.logFile, { force: true });
+    rmSync(view.record.logFile + '.1', { force: true });
+  }
+}

@@ -1,0 +1,79 @@
+import { openSync, readSync, closeSync, statSync, fstatSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
+
+/**
+ * Reading the raw pane logs (the byte stream pipe-pane saw: escapes, redraws and all) as
+ * lines a person can read: ANSI stripped, carriage-return overwrites resolved.
+ */
+export function cleanLine(line: string): string {
+  let s = stripVTControlCharacters(line);
+  // A carriage return overwrites from column 0: keep what was drawn last.
+  if (s.includes('\r')) {
+    const parts = s.split('\r').filter((p) => p.length > 0);
+    s = parts.length ? parts[parts.length - 1]! : '';
+  }
+  // Backspaces, bells and other C0 controls left after stripping.
+  while (/[^\x08]\x08/.test(s)) s = s.replace(/[^\x08]\x08/g, '');
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+}
+
+function readWhole(path: string): Buffer {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const buf = Buffer.alloc(size);
+      let off = 0;
+      while (off < size) {
+        const n = readSync(fd, buf, off, size - off, off);
+        if (n <= 0) break;
+        off += n;
+      }
+      return buf.subarray(0, off);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+/** The log's bytes, oldest first: the rotated part (`.1`) then the current file. */
+export function readLog(path: string): Buffer {
+  return Buffer.concat([readWhole(path + '.1'), readWhole(path)]);
+}
+
+/** The last `n` lines (all when n is undefined), raw or cleaned. */
+export function lastLines(path: string, n: number | undefined, raw: boolean): string[] {
+  const text = readLog(path).toString('utf8');
+  let lines = text.split('\n');
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  if (!raw) lines = lines.map(cleanLine);
+  return n === undefined ? lines : lines.slice(Math.max(0, lines.length - n));
+}
+
+export function logSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Reads bytes [from, size) of the current log file. */
+export function readFrom(path: string, from: number): Buffer {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= from) return Buffer.alloc(0);
+      const buf = Buffer.alloc(size - from);
+      const n = readSync(fd, buf, 0, buf.length, from);
+      return buf.subarray(0, n);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return Buffer.alloc(0);
+  }
+}

@@ -1,0 +1,30 @@
+import { shQuote } from '../util/quote.js';
+
+/**
+ * The size-capped log writer that `pipe-pane` feeds. `cat >> FILE` has no cap (TMUX-FACTS), and
+ * a Node process per pane would cost ~40 MB each, so this is a few lines of perl (on every Linux
+ * and macOS): append to FILE; when it would pass MAX bytes, rotate FILE to FILE.1 and start anew.
+ * Disk use per session stays under 2 × MAX. The script is a constant; only the path and the
+ * number are arguments, single-quoted.
+ */
+const SCRIPT = [
+  'my ($f, $max) = @ARGV;',
+  'my $o; my $n = 0;',
+  'sub reopen { open($o, ">>", $f) or die "amux log: $f: $!"; binmode $o; select((select($o), $| = 1)[0]); $n = -s $f || 0; }',
+  'reopen();',
+  'while (1) { my $r = sysread(STDIN, my $b, 65536); last unless $r;',
+  '  if ($n + $r > $max && $n > 0) { close $o; rename $f, "$f.1"; reopen(); }',
+  '  print $o $b; $n += $r; }',
+].join(' ');
+
+export const DEFAULT_LOG_MAX = 16 * 1024 * 1024;
+
+export function logMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.AMUX_LOG_MAX);
+  return Number.isFinite(n) && n >= 4096 ? Math.floor(n) : DEFAULT_LOG_MAX;
+}
+
+/** The shell command given to `pipe-pane` (tmux always runs it with /bin/sh). */
+export function logWriterCommand(file: string, maxBytes: number): string {
+  return `exec perl -e ${shQuote(SCRIPT)} ${shQuote(file)} ${Math.floor(maxBytes)}`;
+}

@@ -1,0 +1,101 @@
+import { basename, isAbsolute, resolve } from 'node:path';
+import type { AgentSpec, AmuxConfig } from '../config/types.js';
+import { slug } from '../tmux/names.js';
+import { AmuxError } from '../util/errors.js';
+import { findExecutable, type LaunchSpec } from './launcher.js';
+import { detectorKindFor } from '../state/detectors.js';
+
+/**
+ * Where the `-- ARGS` of a command line begin. Clipanion folds them into the rest positionals,
+ * so the count after the first bare `--` in the raw argv tells them apart.
+ */
+export function splitPassthrough(rest: string[], rawArgv: string[]): { positional: string[]; passthrough: string[] } {
+  const i = rawArgv.indexOf('--');
+  if (i < 0) return { positional: rest, passthrough: [] };
+  const n = Math.min(rawArgv.length - i - 1, rest.length);
+  return { positional: rest.slice(0, rest.length - n), passthrough: rest.slice(rest.length - n) };
+}
+
+function defaultShell(env: NodeJS.ProcessEnv): string {
+  return env.SHELL && isAbsolute(env.SHELL) ? env.SHELL : '/bin/sh';
+}
+
+/** The first word of a shell command string, when it is a plain word we can check on PATH. */
+function plainFirstWord(cmd: string): string | null {
+  const m = /^\s*([A-Za-z0-9_./+-]+)(\s|$)/.exec(cmd);
+  if (!m) return null;
+  const w = m[1]!;
+  // `FOO=bar cmd` and shell keywords/builtins are not binaries to look for.
+  if (w.includes('=') || ['exec', 'env', 'cd', 'if', 'for', 'while', 'case', 'set', 'export', 'eval', 'source', '.'].includes(w)) return null;
+  return w;
+}
+
+export interface BuildInput {
+  config: AmuxConfig;
+  /** null with `command` for `amux run -c`. */
+  agent: AgentSpec | null;
+  command?: string;
+  passthrough: string[];
+  extraEnv: Record<string, string>;
+  expandEnvironment: (env: Record<string, string>, processEnv: NodeJS.ProcessEnv) => Record<string, string>;
+  cwd: string;
+  workspace: string | null;
+  name?: string;
+  tags: string[];
+  processEnv?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Turns a config agent (or a `-c` command) into a finished LaunchSpec: argv, environment, cwd,
+ * detector. Checks that the program exists before anything is created.
+ */
+export function buildLaunchSpec(input: BuildInput): LaunchSpec {
+  const penv = input.processEnv ?? process.env;
+  const agent = input.agent;
+  const agentEnv = agent ? input.expandEnvironment(agent.environment, penv) : {};
+  const env: Record<string, string | undefined> = { ...penv, ...agentEnv, ...input.extraEnv };
+  const shell = agent?.params.shell ?? defaultShell(penv);
+
+  let cwd = input.cwd;
+  if (agent?.workingDir) cwd = isAbsolute(agent.workingDir) ? agent.workingDir : resolve(input.cwd, agent.workingDir);
+
+  let argv: string[];
+  let checkWord: string | null;
+  const command = input.command ?? agent!.command;
+  if (typeof command === 'string') {
+    const hookTail = input.passthrough.length ? ' "$@"' : '';
+    // Passthrough args reach a string command as "$@" (positional parameters), never re-parsed.
+    argv = input.passthrough.length ? [shell, '-c', command + hookTail, basename(shell), ...input.passthrough] : [shell, '-c', command];
+    checkWord = plainFirstWord(command);
+  } else {
+    if (command.length === 0) throw new AmuxError(`agent "${agent!.id}" has an empty command`);
+    argv = [...command, ...input.passthrough];
+    checkWord = command[0]!;
+  }
+  if (checkWord && !findExecutable(checkWord, env.PATH, cwd)) {
+    const what = agent ? `agent "${agent.id}" needs "${checkWord}"` : `"${checkWord}"`;
+    throw new AmuxError(`${what}, which is not on PATH${agent?.source === 'preset' ? ` (install it, or define agents.${agent.id}.command in .amux/config.yaml)` : ''}`);
+  }
+
+  const id = agent?.id ?? 'command';
+  const detector = detectorKindFor(id, argv, agent?.detector);
+  const base = agent ? slug(agent.id, 30) : slug(basename(plainFirstWord(command as string) ?? 'cmd'), 30);
+  return {
+    agent: id,
+    name: input.name,
+    nameBase: input.workspace ? `${base}-${slug(input.workspace, 30)}` : base,
+    argv,
+    env,
+    cwd,
+    project: input.config.projectRoot,
+    workspace: input.workspace,
+    detector,
+    windowName: agent?.params.windowName ?? id,
+    tags: [...(agent?.tags ?? []), ...input.tags],
+    idleAfter: agent?.idleAfter,
+    stuckAfter: agent?.stuckAfter,
+    shellCommand: typeof command === 'string',
+    ...(agent?.patterns ? { patterns: agent.patterns } : {}),
+  };
+}
+

@@ -1,0 +1,97 @@
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Server, PaneRow } from '../tmux/server.js';
+import type { SessionRecord } from './types.js';
+import { Registry } from './registry.js';
+
+export type StateName = 'starting' | 'running' | 'waiting' | 'idle' | 'stuck' | 'exited' | 'lost';
+
+/**
+ * One session as every view shows it: the durable record joined with its live pane (if any)
+ * and the state the monitor published. `amux ps`, `--json`, the TUI and scripts read this.
+ */
+export interface SessionView {
+  record: SessionRecord;
+  pane: PaneRow | null;
+  state: StateName;
+  stateSince: number | null;
+  reason: string;
+  exitCode: number | null;
+  exitSignal: number | null;
+  lastOutputAt: number | null;
+}
+
+/** A live pane belongs to a record only when tmux id AND the @amux_id stamped on it agree. */
+export function matchPane(rec: SessionRecord, byPane: Map<string, PaneRow>): PaneRow | null {
+  const row = byPane.get(rec.tmux.pane);
+  return row && row.opts.id === rec.id ? row : null;
+}
+
+/** Last output time: the log's modification time (ms precision), else tmux's window activity. */
+export function lastOutputAt(rec: SessionRecord, pane: PaneRow | null): number | null {
+  try {
+    const st = statSync(rec.logFile);
+    if (st.size > 0) return st.mtimeMs;
+  } catch {
+    /* no log yet */
+  }
+  return pane && pane.windowActivity > 0 ? pane.windowActivity * 1000 : null;
+}
+
+/** The state tmux alone tells: exited / lost, else whatever the monitor published (or running). */
+function baseState(rec: SessionRecord, pane: PaneRow | null): Pick<SessionView, 'state' | 'stateSince' | 'reason' | 'exitCode' | 'exitSignal'> {
+  if (!pane) return { state: 'lost', stateSince: null, reason: 'recorded by amux, but tmux has no such pane', exitCode: null, exitSignal: null };
+  if (pane.paneDead) {
+    const since = pane.paneDeadTime ? pane.paneDeadTime * 1000 : null;
+    const code = pane.paneDeadStatus;
+    const sig = pane.paneDeadSignal;
+    const how = sig ? `killed by signal ${sig}` : code === null ? 'exit code not yet reported' : `exit code ${code}`;
+    return { state: 'exited', stateSince: since, reason: `process ended (${how})`, exitCode: code, exitSignal: sig };
+  }
+  const published = pane.opts.state as StateName;
+  if (published) {
+    const since = Number(pane.opts.stateSince);
+    return { state: published, stateSince: Number.isFinite(since) && since > 0 ? since : null, reason: pane.opts.reason, exitCode: null, exitSignal: null };
+  }
+  return { state: 'running', stateSince: Date.parse(rec.createdAt), reason: 'process alive (no state published yet)', exitCode: null, exitSignal: null };
+}
+
+export function buildViews(records: SessionRecord[], panes: PaneRow[]): SessionView[] {
+  const byPane = new Map(panes.map((p) => [p.paneId, p]));
+  return records.map((record) => {
+    const pane = matchPane(record, byPane);
+    return { record, pane, ...baseState(record, pane), lastOutputAt: lastOutputAt(record, pane) };
+  });
+}
+
+/** Records of this server, joined with one whole-server read. */
+export async function loadViews(server: Server, registry = new Registry()): Promise<SessionView[]> {
+  const [records, panes] = [registry.list().filter((r) => r.tmux.socket === server.label), await server.listPanes()];
+  return buildViews(records, panes);
+}
+
+/** What `--json` prints for a session: the stable public shape. */
+export function viewJson(v: SessionView) {
+  const r = v.record;
+  return {
+    id: r.id,
+    name: r.name,
+    agent: r.agent,
+    project: r.project,
+    projectName: basename(r.project),
+    workspace: r.workspace,
+    cwd: r.cwd,
+    state: v.state,
+    stateSince: v.stateSince === null ? null : new Date(v.stateSince).toISOString(),
+    reason: v.reason,
+    exitCode: v.exitCode,
+    exitSignal: v.exitSignal,
+    createdAt: r.createdAt,
+    lastOutputAt: v.lastOutputAt === null ? null : new Date(v.lastOutputAt).toISOString(),
+    tags: r.tags,
+    detector: r.detector,
+    command: r.argv,
+    logFile: r.logFile,
+    tmux: { socket: r.tmux.socket, session: r.tmux.session, sessionId: r.tmux.sessionId, window: r.tmux.window, pane: r.tmux.pane },
+  };
+}

@@ -1,0 +1,198 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { homeDir } from '../util/paths.js';
+import { version } from '../version.js';
+import { resolveSocket, socketLabel, type SocketChoice } from '../tmux/exec.js';
+
+/**
+ * Finding, starting and stopping the one monitor daemon of a tmux server. Its pid file is the
+ * single-instance lock (created exclusively by the daemon itself); starting is serialised by a
+ * second lock so concurrent `amux run`/`ps` start it only once. A daemon of another amux version
+ * is replaced.
+ */
+export interface DaemonInfo {
+  pid: number;
+  version: string;
+  socket: string;
+  startedAt: string;
+  log: string;
+}
+
+function keyOf(socket: SocketChoice): string {
+  return socketLabel(socket).replace(/[^A-Za-z0-9_.-]+/g, '_').slice(-80) || 'default';
+}
+
+export function daemonPaths(socket: SocketChoice) {
+  const dir = homeDir('daemon');
+  const key = keyOf(socket);
+  return { dir, pid: join(dir, `${key}.pid`), starting: join(dir, `${key}.starting`), log: join(dir, `${key}.log`) };
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function readDaemon(socket: SocketChoice): DaemonInfo | null {
+  try {
+    const info = JSON.parse(readFileSync(daemonPaths(socket).pid, 'utf8')) as DaemonInfo;
+    return info.pid && alive(info.pid) ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Claims the pid file for this process. Returns false when another live daemon holds it.
+ * Called by the daemon at start-up.
+ */
+export function claimPidFile(socket: SocketChoice, info: DaemonInfo): boolean {
+  const { pid } = daemonPaths(socket);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(pid, 'wx', 0o600);
+      writeFileSync(fd, JSON.stringify(info));
+      closeSync(fd);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const other = readDaemonRaw(pid);
+      if (other && other.pid !== process.pid && alive(other.pid)) return false;
+      // Stale: its owner died. Replace it atomically, then re-check nobody else won.
+      const tmp = `${pid}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(info), { mode: 0o600 });
+      renameSync(tmp, pid);
+      const now = readDaemonRaw(pid);
+      if (now?.pid === process.pid) return true;
+    }
+  }
+  return false;
+}
+
+function readDaemonRaw(path: string): DaemonInfo | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as DaemonInfo;
+  } catch {
+    return null;
+  }
+}
+
+export function releasePidFile(socket: SocketChoice): void {
+  const { pid } = daemonPaths(socket);
+  const info = readDaemonRaw(pid);
+  if (info?.pid === process.pid) {
+    try {
+      unlinkSync(pid);
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitGone(pid: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!alive(pid)) return true;
+    await sleep(50);
+  }
+  return !alive(pid);
+}
+
+/** Stops the daemon of this server; true when one was running. */
+export async function stopDaemon(socket: SocketChoice = resolveSocket()): Promise<boolean> {
+  const info = readDaemon(socket);
+  if (!info) return false;
+  try {
+    process.kill(info.pid, 'SIGTERM');
+  } catch {
+    return false;
+  }
+  if (!(await waitGone(info.pid, 3000))) {
+    try {
+      process.kill(info.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+    await waitGone(info.pid, 1000);
+  }
+  return true;
+}
+
+/**
+ * Makes sure this server's daemon runs (the current version). Cheap when it does: one file read
+ * and a signal-0 probe. Returns its info and whether it was started now.
+ */
+export async function ensureDaemon(socket: SocketChoice = resolveSocket()): Promise<{ info: DaemonInfo | null; started: boolean }> {
+  if (process.env.AMUX_NO_DAEMON === '1') return { info: null, started: false };
+  const current = readDaemon(socket);
+  if (current && current.version === version) return { info: current, started: false };
+  const paths = daemonPaths(socket);
+  let haveLock = false;
+  try {
+    closeSync(openSync(paths.starting, 'wx', 0o600));
+    haveLock = true;
+  } catch {
+    try {
+      if (Date.now() - statSync(paths.starting).mtimeMs > 10_000) unlinkSync(paths.starting);
+    } catch {
+      /* gone */
+    }
+  }
+  try {
+    if (!haveLock) {
+      // Someone else is starting it: wait for the pid file.
+      for (let i = 0; i < 60; i++) {
+        const d = readDaemon(socket);
+        if (d && d.version === version) return { info: d, started: false };
+        await sleep(50);
+      }
+      return { info: readDaemon(socket), started: false };
+    }
+    const again = readDaemon(socket);
+    if (again && again.version === version) return { info: again, started: false };
+    if (again) await stopDaemon(socket); // an older amux's daemon: replace it
+    const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+    const log = openSync(paths.log, 'a', 0o600);
+    const child = spawn(process.execPath, [cli, 'daemon', 'run'], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, AMUX_DAEMON_SOCKET: JSON.stringify(socket) },
+      cwd: homeDir(),
+    });
+    closeSync(log);
+    child.unref();
+    for (let i = 0; i < 100; i++) {
+      const d = readDaemon(socket);
+      if (d && d.pid === child.pid) return { info: d, started: true };
+      if (child.exitCode !== null) break;
+      await sleep(30);
+    }
+    return { info: readDaemon(socket), started: true };
+  } finally {
+    if (haveLock) {
+      try {
+        unlinkSync(paths.starting);
+      } catch {
+        /* gone */
+      }
+    }
+  }
+}
+
+/** Waits (up to `ms`) for a freshly started monitor's first publish. */
+export async function waitReady(server: { getGlobalOption(name: string): Promise<string | null> }, ms = 2500): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await server.getGlobalOption('@amux_daemon_ready')) return true;
+    await sleep(40);
+  }
+  return false;
+}

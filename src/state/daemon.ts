@@ -1,0 +1,108 @@
+import { Server } from '../tmux/server.js';
+import { resolveSocket, type SocketChoice } from '../tmux/exec.js';
+import { version } from '../version.js';
+import { claimPidFile, daemonPaths, readDaemon, releasePidFile } from './daemon-client.js';
+import { Monitor } from './monitor.js';
+import { ControlClient } from '../tmux/control.js';
+import type { NotifyConfig } from '../config/types.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const MONITOR_SESSION = 'amux-_monitor';
+const TICK_MS = 400;
+const IDLE_EXIT_MS = Number(process.env.AMUX_DAEMON_IDLE_EXIT_MS) || 30_000;
+
+function log(msg: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${msg}\n`);
+}
+
+/**
+ * The monitor daemon's main: claims the server's pid file (one daemon per server), holds one
+ * control-mode connection attached to a hidden session of its own, ticks the Monitor, reconnects
+ * after %exit, and exits when the tmux server is gone or a newer daemon took over.
+ */
+export async function runDaemon(): Promise<number> {
+  const socket: SocketChoice = process.env.AMUX_DAEMON_SOCKET ? (JSON.parse(process.env.AMUX_DAEMON_SOCKET) as SocketChoice) : resolveSocket();
+  const server = new Server(socket);
+  const info = { pid: process.pid, version, socket: server.label, startedAt: new Date().toISOString(), log: daemonPaths(socket).log };
+  if (!claimPidFile(socket, info)) {
+    log('another daemon runs for this server; exiting');
+    return 0;
+  }
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGHUP', () => undefined);
+  log(`amux daemon ${version} (pid ${process.pid}) for ${server.description}`);
+
+  const configCache = new Map<string, { at: number; notify: NotifyConfig | null }>();
+  const { loadConfig } = await import('../config/load.js');
+  const notifyFor = (project: string): NotifyConfig | null => {
+    const hit = configCache.get(project);
+    if (hit && Date.now() - hit.at < 5000) return hit.notify;
+    let notify: NotifyConfig | null = null;
+    try {
+      notify = loadConfig({ cwd: project }).notify;
+    } catch (e) {
+      log(`config of ${project}: ${(e as Error).message.split('\n')[0]}`);
+    }
+    configCache.set(project, { at: Date.now(), notify });
+    return notify;
+  };
+
+  try {
+    while (!stopping) {
+      if (!(await server.isRunning())) {
+        log('tmux server is gone; exiting');
+        break;
+      }
+      let ctl: ControlClient;
+      try {
+        ctl = await ControlClient.connect(socket, MONITOR_SESSION);
+      } catch (e) {
+        log(`control connection failed: ${(e as Error).message}`);
+        await sleep(1000);
+        continue;
+      }
+      let exited = false;
+      ctl.on('exit', () => {
+        exited = true;
+      });
+      const monitor = new Monitor(ctl, { socketLabel: server.label, notifyFor, log });
+      let idleSince = Date.now();
+      while (!stopping && !exited) {
+        const mine = readDaemon(socket);
+        if (mine && mine.pid !== process.pid) {
+          log(`daemon ${mine.pid} (${mine.version}) took over; exiting`);
+          stopping = true;
+          break;
+        }
+        const t0 = Date.now();
+        try {
+          const r = await monitor.tick();
+          if (r.live > 0) idleSince = Date.now();
+          else if (Date.now() - idleSince > IDLE_EXIT_MS) {
+            // Nothing to watch: leave, and take the hidden session along so an otherwise empty
+            // server can exit. The next amux command starts a new monitor.
+            log('no live amux sessions; exiting');
+            await ctl.command(['kill-session', '-t', `=${MONITOR_SESSION}:`]).catch(() => undefined);
+            stopping = true;
+            break;
+          }
+        } catch (e) {
+          if (exited) break;
+          log(`tick failed: ${(e as Error).message}`);
+        }
+        await sleep(Math.max(50, TICK_MS - (Date.now() - t0)));
+      }
+      ctl.close();
+      if (exited && !stopping) log('control connection ended; reconnecting');
+    }
+  } finally {
+    releasePidFile(socket);
+    await server.cmd(['set-option', '-gu', '@amux_daemon_ready']).catch(() => undefined);
+  }
+  return 0;
+}

@@ -1,0 +1,87 @@
+import type { PaneRow } from '../tmux/formats.js';
+import type { SessionRecord } from '../session/types.js';
+import { classifyScreen, getDetector, progressOf, type Detector, type Classification, type Progress } from './detectors.js';
+import { decide, prevFromPublished, type Prev, type State } from './engine.js';
+import { parseHook } from './hooks.js';
+import type { ExplainSignal } from './publish.js';
+
+/**
+ * The bridge between tmux's view of one session and the pure engine: turns a pane row, the last
+ * captured screen and the log's time into Signals, keeps the engine's memory between ticks, and
+ * returns what the monitor publishes. `ps` and the daemon share this one path.
+ */
+export interface Memory {
+  prev: Prev | null;
+  detector: Detector;
+  /** Classification of the last captured screen (computed once per capture). */
+  classified: { at: number; c: Classification; p: Progress } | null;
+  /** When a timer-based rule wants a fresh capture even without new output. */
+  recheckAt: number | null;
+}
+
+export function detectorOf(rec: SessionRecord): Detector {
+  return getDetector(rec.detector, rec.patterns);
+}
+
+export function initialMemory(rec: SessionRecord, pane: PaneRow | null, now: number): Memory {
+  const prev = pane?.opts.state ? prevFromPublished(pane.opts.state, Number(pane.opts.stateSince), now) : null;
+  return { prev, detector: detectorOf(rec), classified: null, recheckAt: null };
+}
+
+export interface Observation {
+  /** The last captured screen (null: never captured). */
+  screen: string | null;
+  /** When that screen was captured. */
+  capturedAt: number;
+  /** Last output (the log's mtime), null when nothing was written yet. */
+  outputAt: number | null;
+  now: number;
+}
+
+export interface Evaluation {
+  state: State;
+  since: number;
+  rule: string;
+  reason: string;
+  signals: ExplainSignal[];
+  exitCode: number | null;
+  memory: Memory;
+}
+
+export function evaluate(rec: SessionRecord, pane: PaneRow | null, obs: Observation, mem: Memory): Evaluation {
+  const { now } = obs;
+  const det = mem.detector;
+  let classified = mem.classified;
+  if (obs.screen !== null && (!classified || classified.at !== obs.capturedAt)) {
+    classified = { at: obs.capturedAt, c: classifyScreen(det, obs.screen), p: progressOf(det, obs.screen) };
+  }
+  const fresh = classified !== null && classified !== mem.classified;
+  const d = decide(
+    {
+      kind: det.kind === 'generic' ? rec.detector : det.kind,
+      createdAt: Date.parse(rec.createdAt),
+      lost: !pane,
+      paneDead: pane?.paneDead ?? false,
+      exitCode: pane?.paneDeadStatus ?? null,
+      exitSignal: pane?.paneDeadSignal ?? null,
+      deadAt: pane?.paneDeadTime ? pane.paneDeadTime * 1000 : null,
+      lastOutputAt: obs.outputAt ?? (pane && pane.windowActivity > 0 ? pane.windowActivity * 1000 : null),
+      screen: classified && fresh ? { verdict: classified.c.verdict, pattern: classified.c.pattern, line: classified.c.line, at: classified.at } : null,
+      progress: classified && fresh ? { key: classified.p.key, tokens: classified.p.tokens, at: classified.at } : null,
+      hook: pane ? parseHook(pane.opts.hook, pane.opts.hookAt) : null,
+      idleAfter: rec.idleAfter,
+      stuckAfter: rec.stuckAfter,
+    },
+    mem.prev,
+    now,
+  );
+  return {
+    state: d.state,
+    since: d.since,
+    rule: d.rule,
+    reason: d.reason,
+    signals: d.signals.map((s) => ({ name: s.name, value: s.value, at: s.ageMs === null ? null : now - s.ageMs })),
+    exitCode: d.exitCode ?? null,
+    memory: { prev: d.next, detector: det, classified, recheckAt: null },
+  };
+}

@@ -1,0 +1,220 @@
+import { statSync, readdirSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import type { PaneRow } from '../tmux/formats.js';
+import { PANE_FORMAT, parsePaneRows } from '../tmux/formats.js';
+import type { SessionRecord } from '../session/types.js';
+import type { StateName } from '../session/view.js';
+import { matchPane } from '../session/view.js';
+import { Registry } from '../session/registry.js';
+import { STATE_ICON, summaryText } from './present.js';
+import type { ExplainData } from './publish.js';
+import { evaluate, initialMemory, type Memory } from './evaluate.js';
+import type { NotifyConfig } from '../config/types.js';
+
+/** What the monitor needs from a tmux connection: one command, its reply lines. */
+export interface Commander {
+  command(args: string[]): Promise<string[]>;
+}
+
+interface Tracked {
+  memory: Memory;
+  logSize: number;
+  logMtime: number;
+  screen: string | null;
+  /** When the screen was last captured. */
+  capturedAt: number;
+  /** Last published values, to publish only changes. */
+  published: { state: string; since: number; reason: string; explain: string; icon: string; window: string } | null;
+  /** Last notification: state and time (one per transition, never a storm). */
+  notified: { state: string; at: number } | null;
+}
+
+export interface MonitorOptions {
+  socketLabel: string;
+  /** Config lookup per project root, for notify settings and agent overrides. */
+  notifyFor?: (project: string) => NotifyConfig | null;
+  log?: (msg: string) => void;
+  now?: () => number;
+}
+
+/**
+ * The monitor's loop body. Each tick: one `list-panes -a` of the whole server; a stat of each
+ * session's log (a syscall, no process); `capture-pane` only for panes whose output moved or whose
+ * rules asked for a re-check; the engine decides; changes are published as tmux user options
+ * (pane: state, since, reason, evidence; window: icon; global: summary). All tmux traffic goes
+ * over the one control-mode connection, pipelined.
+ */
+export class Monitor {
+  private tracked = new Map<string, Tracked>();
+  private records: SessionRecord[] = [];
+  private recordsStamp = '';
+  private registry = new Registry();
+  private summary: string | null = null;
+  private first = true;
+  constructor(
+    private readonly tmux: Commander,
+    private readonly opts: MonitorOptions,
+  ) {}
+
+  /** Reloads the registry only when its folder changed (a record written, added or removed). */
+  private loadRecords(): SessionRecord[] {
+    let stamp = '';
+    try {
+      const st = statSync(this.registry.dir);
+      stamp = `${st.mtimeMs}:${readdirSync(this.registry.dir).length}`;
+    } catch {
+      /* no folder yet */
+    }
+    if (stamp !== this.recordsStamp) {
+      this.recordsStamp = stamp;
+      this.records = this.registry.list().filter((r) => r.tmux.socket === this.opts.socketLabel);
+    }
+    return this.records;
+  }
+
+  async tick(): Promise<{ sessions: number; live: number; captured: number; changed: number }> {
+    const now = this.opts.now?.() ?? Date.now();
+    const rows = parsePaneRows((await this.tmux.command(['list-panes', '-a', '-F', PANE_FORMAT])).join('\n'));
+    const byPane = new Map(rows.map((p) => [p.paneId, p]));
+    const records = this.loadRecords();
+    const live = new Set<string>();
+
+    // Decide which panes to capture, then capture them all in one pipelined batch.
+    const plan: { rec: SessionRecord; pane: PaneRow | null; t: Tracked; capture: boolean; outputAt: number | null }[] = [];
+    for (const rec of records) {
+      live.add(rec.id);
+      const pane = matchPane(rec, byPane);
+      let t = this.tracked.get(rec.id);
+      if (!t) {
+        t = { memory: initialMemory(rec, pane, now), logSize: -1, logMtime: 0, screen: null, capturedAt: 0, published: null, notified: null };
+        // After a restart, what was published stands: no false transition, no repeated notification.
+        if (pane?.opts.state) t.notified = { state: pane.opts.state, at: now };
+        this.tracked.set(rec.id, t);
+      }
+      let size = 0;
+      let mtime = 0;
+      try {
+        const st = statSync(rec.logFile);
+        size = st.size;
+        mtime = st.mtimeMs;
+      } catch {
+        /* no log yet */
+      }
+      const moved = size !== t.logSize || mtime !== t.logMtime;
+      t.logSize = size;
+      t.logMtime = mtime;
+      const outputAt = size > 0 ? mtime : null;
+      const due = t.memory.recheckAt !== null && now >= t.memory.recheckAt;
+      const capture = !!pane && !pane.paneDead && (moved || t.screen === null || due || now - t.capturedAt > 15_000);
+      plan.push({ rec, pane, t, capture, outputAt });
+    }
+    for (const id of this.tracked.keys()) if (!live.has(id)) this.tracked.delete(id);
+
+    const captures = await Promise.all(
+      plan.map((p) => (p.capture ? this.tmux.command(['capture-pane', '-p', '-J', '-t', p.pane!.paneId]).catch(() => null) : Promise.resolve(null))),
+    );
+
+    const writes: Promise<unknown>[] = [];
+    let changed = 0;
+    const states: StateName[] = [];
+    plan.forEach((p, i) => {
+      const screenLines = captures[i];
+      if (screenLines) {
+        p.t.screen = screenLines.join('\n');
+        p.t.capturedAt = now;
+      }
+      const d = evaluate(p.rec, p.pane, { screen: p.t.screen, capturedAt: p.t.capturedAt, outputAt: p.outputAt, now }, p.t.memory);
+      p.t.memory = d.memory;
+      if (d.state !== 'lost' && !p.rec.archived) states.push(d.state);
+      if (!p.pane) return;
+      const explain: ExplainData = { state: d.state, since: d.since, rule: d.rule, reason: d.reason, signals: d.signals };
+      const explainText = JSON.stringify(explain);
+      const icon = STATE_ICON[d.state];
+      const prev = p.t.published;
+      const target = p.pane.paneId;
+      if (!prev || prev.state !== d.state || prev.since !== d.since || prev.reason !== d.reason) {
+        writes.push(this.tmux.command(['set-option', '-p', '-t', target, '@amux_state', d.state]));
+        writes.push(this.tmux.command(['set-option', '-p', '-t', target, '@amux_state_since', String(d.since)]));
+        writes.push(this.tmux.command(['set-option', '-p', '-t', target, '@amux_reason', d.reason]));
+        if (prev?.state !== d.state) changed++;
+      }
+      if (!prev || prev.explain !== explainText) writes.push(this.tmux.command(['set-option', '-p', '-t', target, '@amux_explain', explainText]));
+      if (!prev || prev.icon !== icon || prev.window !== p.pane.windowId) {
+        writes.push(this.tmux.command(['set-option', '-w', '-t', p.pane.windowId, '@amux_state_icon', icon]));
+      }
+      p.t.published = { state: d.state, since: d.since, reason: d.reason, explain: explainText, icon, window: p.pane.windowId };
+      this.maybeNotify(p.rec, p.t, d.state, now);
+    });
+    const summary = summaryText(states);
+    if (summary !== this.summary) {
+      writes.push(this.tmux.command(['set-option', '-g', '@amux_summary', summary]));
+      this.summary = summary;
+    }
+    if (this.first) {
+      writes.push(this.tmux.command(['set-option', '-g', '@amux_daemon_ready', String(process.pid)]));
+      this.first = false;
+    }
+    await Promise.all(writes.map((w) => w.catch((e: Error) => this.opts.log?.(`publish failed: ${e.message}`))));
+    return { sessions: plan.length, live: plan.filter((p) => p.pane && !p.pane.paneDead).length, captured: captures.filter(Boolean).length, changed };
+  }
+
+  private maybeNotify(rec: SessionRecord, t: Tracked, state: StateName, now: number): void {
+    const prev = t.notified;
+    if (prev && prev.state === state) return;
+    t.notified = { state, at: now };
+    if (!prev) return; // the first sight of a session is not a transition
+    if (state !== 'waiting' && state !== 'idle' && state !== 'stuck' && state !== 'exited') return;
+    const cfg = this.opts.notifyFor?.(rec.project);
+    const env = {
+      ...process.env,
+      AMUX_SESSION: rec.name,
+      AMUX_SESSION_ID: rec.id,
+      AMUX_STATE: state,
+      AMUX_PREVIOUS_STATE: prev.state,
+      AMUX_AGENT: rec.agent,
+      AMUX_WORKSPACE: rec.workspace ?? '',
+      AMUX_PROJECT: rec.project,
+    };
+    for (const cmd of cfg?.on[state] ?? []) {
+      // The user's own commands from their config: run by the shell, detached, output to the daemon log.
+      const child = spawn('/bin/sh', ['-c', cmd], { env, stdio: 'ignore', detached: true, cwd: rec.project });
+      child.on('error', (e) => this.opts.log?.(`notify command failed: ${e.message}`));
+      child.unref();
+    }
+    const text = `amux: ${rec.name} is ${state}`;
+    if (cfg?.displayMessage ?? true) {
+      void this.displayOnClients(text);
+    }
+    if ((cfg?.desktop ?? true) && hasNotifySend()) {
+      const child = spawn('notify-send', ['--app-name=amux', text, `${rec.agent}${rec.workspace ? ` in ${rec.workspace}` : ''}`], { stdio: 'ignore', detached: true });
+      child.on('error', () => undefined);
+      child.unref();
+    }
+  }
+
+  private async displayOnClients(text: string): Promise<void> {
+    try {
+      const clients = await this.tmux.command(['list-clients', '-F', '#{client_name}\x1f#{client_control_mode}']);
+      for (const line of clients) {
+        const [name, control] = line.split('\x1f');
+        if (!name || control === '1') continue;
+        await this.tmux.command(['display-message', '-c', name, '-d', '4000', text]).catch(() => undefined);
+      }
+    } catch {
+      /* no clients */
+    }
+  }
+}
+
+let notifySend: boolean | undefined;
+function hasNotifySend(): boolean {
+  if (notifySend === undefined) {
+    try {
+      execFileSync('sh', ['-c', 'command -v notify-send'], { stdio: 'ignore' });
+      notifySend = true;
+    } catch {
+      notifySend = false;
+    }
+  }
+  return notifySend;
+}

@@ -1,0 +1,34 @@
+import type { StateName } from '../session/view.js';
+
+/** How states look, in every view: one table of icons and colours. */
+export const STATE_ICON: Record<StateName, string> = {
+  starting: '…',
+  running: '⚙',
+  waiting: '⏸',
+  idle: '✓',
+  stuck: '⚠',
+  exited: '■',
+  lost: '?',
+};
+
+/** Colour names (blessed and tmux both understand these). */
+export const STATE_COLOR: Record<StateName, string> = {
+  starting: 'cyan',
+  running: 'blue',
+  waiting: 'yellow',
+  idle: 'green',
+  stuck: 'red',
+  exited: 'white',
+  lost: 'magenta',
+};
+
+const ORDER: StateName[] = ['running', 'starting', 'waiting', 'idle', 'stuck', 'exited'];
+
+/** `⚙ 3 running · ⏸ 1 waiting · ✓ 2 idle · ⚠ 1 stuck` (zero counts left out; '' when none). */
+export function summaryText(states: Iterable<StateName>): string {
+  const counts = new Map<StateName, number>();
+  for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return ORDER.filter((s) => counts.get(s))
+    .map((s) => `${STATE_ICON[s]} ${counts.get(s)} ${s}`)
+    .join(' · ');
+}

@@ -1,0 +1,31 @@
+import type { Server } from '../tmux/server.js';
+
+/**
+ * What the monitor publishes per pane, besides @amux_state / @amux_state_since / @amux_reason:
+ * the evidence behind the decision, as JSON in @amux_explain, with absolute times so it only
+ * changes when the evidence does.
+ */
+export interface ExplainSignal {
+  name: string;
+  value: string | number | boolean | null;
+  /** Epoch ms the signal was observed or last changed; null when timeless. */
+  at: number | null;
+}
+
+export interface ExplainData {
+  state: string;
+  since: number;
+  rule: string;
+  reason: string;
+  signals: ExplainSignal[];
+}
+
+export async function readExplain(server: Server, paneId: string): Promise<ExplainData | null> {
+  try {
+    const out = await server.pane(paneId).cmd('show-options', ['-p', '-q', '-v', '@amux_explain']);
+    const text = out.trim();
+    return text ? (JSON.parse(text) as ExplainData) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Server } from '../tmux/server.js';
+import type { SessionRecord } from '../session/types.js';
+import type { StateName } from '../session/view.js';
+import { typeText } from '../session/deliver.js';
+import { AmuxError } from '../util/errors.js';
+import { readView, waitForView } from './watch.js';
+import { turnOutput } from './turn.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface SendResult {
+  state: StateName;
+  output?: string;
+  timedOut: boolean;
+}
+
+/**
+ * The whole `send` protocol: wait until the agent can take input, deliver the text literally,
+ * confirm the turn started (the state left idle, or the screen moved), and unless told not to,
+ * wait for the turn to end and return what the agent wrote.
+ */
+export async function sendPrompt(
+  server: Server,
+  rec: SessionRecord,
+  text: string,
+  opts: { wait: boolean; timeoutMs?: number; onProgress?: (m: string) => void },
+): Promise<SendResult> {
+  const pane = server.pane(rec.tmux.pane);
+  const start = Date.now();
+  const left = () => (opts.timeoutMs === undefined ? undefined : Math.max(0, opts.timeoutMs - (Date.now() - start)));
+
+  // 1. Ready for input: idle (a starting agent is waited for; a question on screen is not answered by a prompt).
+  let v = await readView(server, rec);
+  if (v.state !== 'idle') {
+    opts.onProgress?.(`waiting for ${rec.name} to be ready for input (now ${v.state})...`);
+    const r = await waitForView(server, rec, (x) => x.state === 'idle', { timeoutMs: left() ?? 10 * 60_000 });
+    if (!r.matched) {
+      if (r.timedOut) throw new AmuxError(`${rec.name} did not become ready for input (still ${r.view.state}); prompt not sent`);
+      throw new AmuxError(`${rec.name} ${r.view.state} before it could take the prompt`);
+    }
+    v = r.view;
+  }
+
+  // 2. Deliver.
+  const before = await pane.capture({ start: '-' });
+  const idleSince = v.stateSince ?? 0;
+  const sentAt = Date.now();
+  await typeText(server, rec.tmux.pane, text);
+
+  // 3. Confirm the turn started: the published state moved past the send, or the screen changed.
+  let started = false;
+  let viaState = false;
+  const confirmDeadline = Date.now() + 10_000;
+  while (Date.now() < confirmDeadline) {
+    v = await readView(server, rec);
+    if (v.state !== 'idle' || (v.stateSince ?? 0) > idleSince) {
+      started = viaState = true;
+      break;
+    }
+    if (Date.now() - sentAt > 1500 && (await pane.capture({ start: '-' })) !== before) {
+      started = true;
+      // The screen moved but the monitor may not have published it yet: give it its latency.
+      await sleep(1500);
+      v = await readView(server, rec);
+      viaState = v.state !== 'idle' || (v.stateSince ?? 0) > idleSince;
+      break;
+    }
+    await sleep(100);
+  }
+  if (!started) throw new AmuxError(`${rec.name} showed no reaction to the prompt within 10s (it was delivered; see amux capture ${rec.name})`);
+  if (!opts.wait) return { state: v.state, timedOut: false };
+
+  // 4. The turn ends: idle again after the send (or a question, stuck, an exit).
+  const r = await waitForView(
+    server,
+    rec,
+    (x) => (x.state === 'idle' && (!viaState || (x.stateSince ?? 0) >= sentAt - 50)) || x.state === 'waiting' || x.state === 'stuck' || x.state === 'exited',
+    { timeoutMs: left() },
+  );
+  if (r.view.state === 'idle' || r.view.state === 'waiting' || r.view.state === 'stuck') await sleep(50);
+  const after = r.view.pane && !r.view.pane.paneDead ? await pane.capture({ start: '-' }) : before;
+  return { state: r.view.state, output: turnOutput(before, after, text), timedOut: r.timedOut };
+}
