@@ -126,7 +126,7 @@ describe('run / ps / logs / stop / rm', () => {
   test('hostile names are refused with exit 2 and nothing is created', async () => {
     const before = env.tmux(['list-sessions', '-F', '#{session_name}']);
     for (const bad of ['a:b', 'a.b', 'a;b', 'a$b', "a'b", 'a"b', 'a b', '-dash', 'ünï', 'x'.repeat(300), '$1', '%1', '']) {
-      const r = await env.amux(['run', '-c', 'sleep 1', '--name', bad]);
+      const r = await env.amux(['run', '-c', 'sleep 1', `--name=${bad}`]);
       assert.equal(r.code, 2, `name ${JSON.stringify(bad)}: ${r.stderr}`);
       assert.match(r.stderr, /invalid session name/);
       assert.equal(r.stderr.trim().split('\n').length, 1, 'one-line error');

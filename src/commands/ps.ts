@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { AmuxCommand } from './base.js';
 import { getServer } from './context.js';
 import type { Server } from '../tmux/server.js';
+import { Registry } from '../session/registry.js';
 import { loadViews, viewJson, type SessionView } from '../session/view.js';
 import { filterViews, sortViews } from '../session/select.js';
 import { renderTable, truncate } from '../util/table.js';
@@ -68,6 +69,8 @@ export class PsCommand extends AmuxCommand {
 
 /** Asks the state monitor to run (when it exists), so the states read are live. */
 export async function ensureMonitor(server: Server): Promise<void> {
+  // No session recorded on this server: nothing to watch, no monitor to start.
+  if (!new Registry().list().some((r) => r.tmux.socket === server.label)) return;
   const { ensureDaemon, waitReady } = await import('../state/daemon-client.js');
   const { started } = await ensureDaemon(server.socket);
   // A monitor started just now has published nothing yet: give it its first tick.

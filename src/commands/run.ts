@@ -2,6 +2,7 @@ import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
 import { UsageError } from '../util/errors.js';
 import { getServer } from './context.js';
+import { validateName } from '../tmux/names.js';
 import type { SessionRecord } from '../session/types.js';
 
 export class RunCommand extends AmuxCommand {
@@ -56,6 +57,7 @@ export class RunCommand extends AmuxCommand {
     }
     const total = (this.command !== undefined ? 1 : positional.length) * count;
     if (this.name !== undefined && total > 1) throw new UsageError('--name names one session; drop it when launching several');
+    if (this.name !== undefined) validateName(this.name);
 
     const config = loadConfig({ cwd: process.cwd() });
     // Resolve every agent before creating anything: an unknown agent is an error, never a command.

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { appendArgsToShellCommand, hookArgsFor, hookSettingsFor } from '../state/hooks.js';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { Server } from '../tmux/server.js';
@@ -78,6 +78,7 @@ export async function launch(server: Server, spec: LaunchSpec, registry = new Re
     const envFile = join(runDir, 'env');
     writeEnvFile(envFile, { ...spec.env, AMUX_SESSION: name, AMUX_SESSION_ID: id });
     const argv = withHooks(spec, runDir);
+    closeSync(openSync(logFile, 'a', 0o600)); // private from its first byte (logs can hold secrets)
     const target = exactSession(tmuxName);
     const args = [
       'new-session', '-d', '-P', '-F', '#{session_id} #{window_id} #{pane_id}',

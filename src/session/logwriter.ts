@@ -8,7 +8,7 @@ import { shQuote } from '../util/quote.js';
  * number are arguments, single-quoted.
  */
 const SCRIPT = [
-  'my ($f, $max) = @ARGV;',
+  'umask 077; my ($f, $max) = @ARGV;',
   'my $o; my $n = 0;',
   'sub reopen { open($o, ">>", $f) or die "amux log: $f: $!"; binmode $o; select((select($o), $| = 1)[0]); $n = -s $f || 0; }',
   'reopen();',

@@ -20,13 +20,19 @@ function defaultShell(env: NodeJS.ProcessEnv): string {
   return env.SHELL && isAbsolute(env.SHELL) ? env.SHELL : '/bin/sh';
 }
 
+const SHELL_WORDS = new Set(
+  ('. : [ alias bg break builtin case cd command continue declare echo eval exec exit export false fc fg for function getopts hash if jobs kill ' +
+    'let local printf pwd read readonly return select set shift source test time times trap true type typeset ulimit umask unalias unset until wait while')
+    .split(' '),
+);
+
 /** The first word of a shell command string, when it is a plain word we can check on PATH. */
 function plainFirstWord(cmd: string): string | null {
   const m = /^\s*([A-Za-z0-9_./+-]+)(\s|$)/.exec(cmd);
   if (!m) return null;
   const w = m[1]!;
-  // `FOO=bar cmd` and shell keywords/builtins are not binaries to look for.
-  if (w.includes('=') || ['exec', 'env', 'cd', 'if', 'for', 'while', 'case', 'set', 'export', 'eval', 'source', '.'].includes(w)) return null;
+  // `FOO=bar cmd`, shell keywords and builtins are not programs to look for on PATH.
+  if (w.includes('=') || SHELL_WORDS.has(w)) return null;
   return w;
 }
 

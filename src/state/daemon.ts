@@ -3,11 +3,10 @@ import { resolveSocket, type SocketChoice } from '../tmux/exec.js';
 import { version } from '../version.js';
 import { claimPidFile, daemonPaths, readDaemon, releasePidFile } from './daemon-client.js';
 import { Monitor } from './monitor.js';
-import { ControlClient } from '../tmux/control.js';
+import { ControlClient, MONITOR_SESSION } from '../tmux/control.js';
 import type { NotifyConfig } from '../config/types.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-export const MONITOR_SESSION = 'amux-_monitor';
 const TICK_MS = 400;
 const IDLE_EXIT_MS = Number(process.env.AMUX_DAEMON_IDLE_EXIT_MS) || 30_000;
 
@@ -60,7 +59,7 @@ export async function runDaemon(): Promise<number> {
       }
       let ctl: ControlClient;
       try {
-        ctl = await ControlClient.connect(socket, MONITOR_SESSION);
+        ctl = await ControlClient.connect({ socket, session: MONITOR_SESSION });
       } catch (e) {
         log(`control connection failed: ${(e as Error).message}`);
         await sleep(1000);
@@ -97,7 +96,7 @@ export async function runDaemon(): Promise<number> {
         }
         await sleep(Math.max(50, TICK_MS - (Date.now() - t0)));
       }
-      ctl.close();
+      await ctl.close();
       if (exited && !stopping) log('control connection ended; reconnecting');
     }
   } finally {

@@ -75,7 +75,7 @@ export interface Signals {
   idleAfter?: number;
   /** ms without progress after which claimed work is stuck (default 180 s for agents; generic: never unless set). */
   stuckAfter?: number;
-  /** Tuning (tests and config): settle of a fresh idle screen, hook-overrule delay, starting window. */
+  /** Tuning (tests and config): settle of a fresh idle screen, hook-overrule delay, starting window (agents and commands alike when set). */
   settleMs?: number;
   overruleMs?: number;
   startingMs?: number;
@@ -129,8 +129,10 @@ export const ENGINE_DEFAULTS = {
   settleMs: 1000,
   /** A hook claiming work is overruled after the idle prompt showed this long after it. */
   overruleMs: 2500,
-  /** A silent session younger than this is starting. */
+  /** A command that printed nothing and is younger than this is starting. */
   startingMs: 3000,
+  /** An agent whose UI matched no pattern yet (and fired no hook) is starting this long. */
+  agentStartingMs: 8000,
 } as const;
 
 type Claim = 'running' | 'waiting' | 'idle' | null;
@@ -174,17 +176,20 @@ function quoteLine(line: string | undefined): string {
 
 /**
  * The memory to start from after a daemon restart: the state and since it published on the
- * pane (`@amux_state`, `@amux_state_since`). The next screen and progress seen become the
- * baselines; a published `stuck` stays stuck until progress moves.
+ * pane (`@amux_state`, `@amux_state_since`). A first screen that agrees with the state continues
+ * it (an idle prompt shown since then is not "fresh"); the next progress seen is a baseline; a
+ * published `stuck` stays stuck until progress moves.
  */
 export function prevFromPublished(state: string, since: number, now: number): Prev | null {
   const states: State[] = ['starting', 'running', 'waiting', 'idle', 'stuck', 'exited', 'lost'];
   if (!states.includes(state as State) || !Number.isFinite(since) || since <= 0) return null;
+  // What the screen must have shown for that state: the first capture that agrees continues it.
+  const verdict: Verdict | null = state === 'idle' ? 'idle' : state === 'waiting' ? 'waiting' : state === 'running' || state === 'stuck' ? 'busy' : null;
   return {
     state: state as State,
     since: Math.min(since, now),
-    verdict: null,
-    verdictSince: now,
+    verdict,
+    verdictSince: Math.min(since, now),
     screenAt: null,
     progressKey: null,
     tokens: null,
@@ -200,6 +205,7 @@ export function decide(sig: Signals, prev: Prev | null, now: number): Decision {
   const settleMs = sig.settleMs ?? ENGINE_DEFAULTS.settleMs;
   const overruleMs = sig.overruleMs ?? ENGINE_DEFAULTS.overruleMs;
   const startingMs = sig.startingMs ?? ENGINE_DEFAULTS.startingMs;
+  const agentStartingMs = sig.startingMs ?? ENGINE_DEFAULTS.agentStartingMs;
 
   // --- Memory: verdict continuity ---------------------------------------------------------
   const screen = sig.screen ?? null;
@@ -263,7 +269,7 @@ export function decide(sig: Signals, prev: Prev | null, now: number): Decision {
   if (hook) signals.push({ name: 'hook', value: `${hook.event}${claim ? ` (claims ${claim})` : ''}`, ageMs: now - hook.at });
   signals.push({ name: 'output', value: sig.lastOutputAt != null ? 'last output' : 'none seen', ageMs: sig.lastOutputAt != null ? now - sig.lastOutputAt : null });
   if (pr || progressKey !== null)
-    signals.push({ name: 'progress', value: `${progressWhy}${tokens !== null ? `; ${tokens} tokens` : ''}`, ageMs: now - progressAt });
+    signals.push({ name: 'progress', value: `${progressWhy}${tokens !== null ? `; ${tokens} tokens` : ''}`, ageMs: Number.isFinite(progressAt) ? now - progressAt : null });
   signals.push({ name: 'thresholds', value: `idleAfter ${age(idleAfter)}, stuckAfter ${Number.isFinite(stuckAfter) ? age(stuckAfter) : 'never'}`, ageMs: null });
 
   const finish = (state: State, rule: string, reason: string, evidenceAt: number = now): Decision => {
@@ -386,9 +392,10 @@ export function decide(sig: Signals, prev: Prev | null, now: number): Decision {
         return finish('idle', 'screen-idle', `the screen shows the idle prompt${screenDesc} with no busy marker, for ${age(verdictAge)}`, verdictSince);
       }
       // Settling: keep what we had for up to settleMs (a redraw between phases is not a turn end).
-      const keep = prev.state === 'stuck' ? 'running' : prev.state;
-      if (keep === 'running') return work('settling', `the idle prompt appeared ${age(verdictAge)} ago; settling for ${age(settleMs)} before calling it idle`, prev.since);
-      return finish(keep, 'settling', `the idle prompt appeared ${age(verdictAge)} ago; settling for ${age(settleMs)}`, prev.since);
+      const why = `the idle prompt appeared ${age(verdictAge)} ago; settling for ${age(settleMs)} before calling it idle`;
+      if (prev.state === 'running' || prev.state === 'stuck') return work('settling', why, prev.since);
+      if (prev.state === 'waiting' || prev.state === 'starting') return finish(prev.state, 'settling', why, prev.since);
+      return finish('idle', 'screen-idle', `the screen shows the idle prompt${screenDesc} with no busy marker`, verdictSince);
     }
 
     // 7. no screen verdict: the hook's claim.
@@ -402,9 +409,14 @@ export function decide(sig: Signals, prev: Prev | null, now: number): Decision {
     }
   }
 
-  // 8. starting, then output flow.
-  if (young && !sawOutput && !hook) {
-    return finish('starting', 'starting', `launched ${age(now - sig.createdAt)} ago and nothing drawn yet`, sig.createdAt);
+  // 8. starting (an agent: until its UI shows; a command: until it prints), then output flow.
+  if (isAgent ? now - sig.createdAt < agentStartingMs && verdict === null && !hook : young && !sawOutput && !hook) {
+    return finish(
+      'starting',
+      'starting',
+      `launched ${age(now - sig.createdAt)} ago and ${isAgent ? 'its UI is not drawn yet' : 'nothing printed yet'}`,
+      sig.createdAt,
+    );
   }
   if (out !== null && now - out < idleAfter && sawOutput) {
     return work('output-flowing', `output ${age(now - out)} ago (within idleAfter ${age(idleAfter)})`, out);

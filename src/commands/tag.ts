@@ -1,0 +1,35 @@
+import { Command, Option } from 'clipanion';
+import { AmuxCommand } from './base.js';
+import { resolveSession } from './context.js';
+import { tagSession } from '../session/edit.js';
+import { buildViews, viewJson } from '../session/view.js';
+
+export class TagCommand extends AmuxCommand {
+  static override paths = [['tag']];
+  static override usage = Command.Usage({
+    description: 'add or remove tags on a session',
+    details: `
+      Tags are short labels (\`A-Z a-z 0-9 _ - . : /\`) kept in the session's record. \`amux ps --tag T\` and the TUI's \`/\` filter select by them. With \`--remove\` the given tags are taken off instead.
+    `,
+    examples: [
+      ['Tag a session', '$0 tag claude-auth backend urgent'],
+      ['Remove a tag', '$0 tag claude-auth urgent --remove'],
+      ['List sessions with a tag', '$0 ps --tag backend'],
+    ],
+  });
+
+  session = Option.String({ name: 'SESSION' });
+  tags = Option.Rest({ name: 'TAG', required: 1 });
+  remove = Option.Boolean('-r,--remove', false, { description: 'Remove the tags instead of adding them' });
+  jsonOut = Option.Boolean('--json', false, { description: 'Print the session as JSON' });
+
+  async run(): Promise<number> {
+    const { server, registry, view } = await resolveSession(this.session);
+    const rec = await tagSession(view.record.id, this.remove ? { remove: this.tags } : { add: this.tags }, registry);
+    if (this.jsonOut) this.json(viewJson(buildViews([rec], await server.listPanes())[0]!));
+    else this.out(`${rec.name}: ${rec.tags.length ? rec.tags.join(' ') : '(no tags)'}`);
+    return 0;
+  }
+}
+
+export const commands = [TagCommand];

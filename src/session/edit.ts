@@ -1,0 +1,101 @@
+/**
+ * Editing a session's durable record: rename, tags, archive. Shared by `amux rename`, `amux tag`
+ * and the TUI, so every path keeps the name reservation, the tmux session name and the record in
+ * step.
+ */
+import type { Server } from '../tmux/server.js';
+import { tmuxSessionName, validateName } from '../tmux/names.js';
+import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
+import { Registry } from './registry.js';
+import type { SessionRecord } from './types.js';
+
+/** Tags are short words: letters, digits, `_ - . : /`, no spaces or commas. */
+export const TAG_RE = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,39}$/;
+
+export function validateTag(tag: string): string {
+  if (!TAG_RE.test(tag)) {
+    throw new UsageError(`invalid tag ${JSON.stringify(tag)}: use 1-40 characters of A-Z a-z 0-9 _ - . : /, starting with a letter or digit`);
+  }
+  return tag;
+}
+
+/**
+ * Renames a session: reserves the new name (refused when another session holds it), renames the
+ * tmux session to `amux-<new>` (when it still exists), updates the record, then frees the old
+ * name. On failure nothing changes.
+ */
+export async function renameSession(server: Server, id: string, newName: string, registry = new Registry()): Promise<SessionRecord> {
+  validateName(newName);
+  const rec = registry.get(id);
+  if (!rec) throw new NotFoundError(`no session with id ${id}`);
+  const oldName = rec.name;
+  if (oldName === newName) return rec;
+  if (!registry.reserveName(newName, id)) throw new AmuxError(`a session named "${newName}" already exists`);
+  const newTmux = tmuxSessionName(newName);
+  let renamed = false;
+  try {
+    if (await sessionIdAlive(server, rec)) {
+      await server.cmd(['rename-session', '-t', rec.tmux.sessionId, newTmux]);
+      renamed = true;
+      await server.cmd(['set-option', '-t', rec.tmux.sessionId, '@amux_session', newName]).catch(() => undefined);
+    }
+    const next = await registry.update(id, (r) => {
+      r.name = newName;
+      r.tmux.session = newTmux;
+    });
+    if (!next) throw new NotFoundError(`session ${oldName} was removed meanwhile`);
+    registry.releaseName(oldName, id);
+    return next;
+  } catch (e) {
+    if (renamed) await server.cmd(['rename-session', '-t', rec.tmux.sessionId, rec.tmux.session]).catch(() => undefined);
+    registry.releaseName(newName, id);
+    throw e;
+  }
+}
+
+/** Whether the tmux session id of the record still exists on the server (ids are stable). */
+async function sessionIdAlive(server: Server, rec: SessionRecord): Promise<boolean> {
+  if (rec.tmux.socket !== server.label) return false;
+  try {
+    const out = await server.cmd(['list-sessions', '-F', '#{session_id}']);
+    return out.split('\n').includes(rec.tmux.sessionId);
+  } catch {
+    return false;
+  }
+}
+
+/** Adds and removes tags (order kept, no duplicates). Returns the updated record. */
+export async function tagSession(id: string, change: { add?: string[]; remove?: string[] }, registry = new Registry()): Promise<SessionRecord> {
+  const add = (change.add ?? []).map(validateTag);
+  const remove = new Set(change.remove ?? []);
+  const next = await registry.update(id, (r) => {
+    const tags = (r.tags ?? []).filter((t) => !remove.has(t));
+    for (const t of add) if (!tags.includes(t)) tags.push(t);
+    r.tags = tags;
+  });
+  if (!next) throw new NotFoundError(`no session with id ${id}`);
+  return next;
+}
+
+/**
+ * Parses a tag edit as typed in the TUI: `a b -c +d` adds a, b, d and removes c.
+ */
+export function parseTagEdit(text: string): { add: string[]; remove: string[] } {
+  const add: string[] = [];
+  const remove: string[] = [];
+  for (const w of text.split(/[\s,]+/).filter(Boolean)) {
+    if (w.startsWith('-')) remove.push(w.slice(1));
+    else add.push(w.startsWith('+') ? w.slice(1) : w);
+  }
+  return { add: add.filter(Boolean), remove: remove.filter(Boolean) };
+}
+
+/** Archives (hides from `ps` and the TUI unless asked) or unarchives a session. */
+export async function archiveSession(id: string, archived: boolean, registry = new Registry()): Promise<SessionRecord> {
+  const next = await registry.update(id, (r) => {
+    if (archived) r.archived = true;
+    else delete r.archived;
+  });
+  if (!next) throw new NotFoundError(`no session with id ${id}`);
+  return next;
+}

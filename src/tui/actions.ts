@@ -1,0 +1,333 @@
+/**
+ * The TUI's one-key actions that change things: send, new, stop, remove, rename, tag, archive,
+ * logs, workspaces. Each goes through the same core functions as the CLI verbs.
+ */
+import type { AmuxConfig } from '../config/types.js';
+import type { SessionView } from '../session/view.js';
+import { typeText } from '../session/deliver.js';
+import { removeSession, stopSession } from '../session/lifecycle.js';
+import { archiveSession, renameSession, tagSession } from '../session/edit.js';
+import { lastLines, logSize } from '../session/logs.js';
+import { ChooseModal, TextViewModal, type ChooseItem } from './dialogs.js';
+import type { TuiApp } from './app.js';
+
+/** A workspace as the workspace module lists it (only the fields the TUI shows). */
+export interface WorkspaceInfo {
+  name: string;
+  path: string;
+  branch?: string | null;
+  dirty?: boolean;
+  sessions?: number;
+}
+
+interface WorkspaceModule {
+  listWorkspaces(config: AmuxConfig): Promise<unknown[]> | unknown[];
+  ensureWorkspace(config: AmuxConfig, name: string): Promise<{ path: string; created?: boolean; branch?: string }>;
+  removeWorkspace(config: AmuxConfig, name: string, opts: { force?: boolean }): Promise<unknown>;
+}
+
+async function workspaceModule(): Promise<WorkspaceModule> {
+  try {
+    return (await import('../workspace/worktrees.js')) as unknown as WorkspaceModule;
+  } catch (e) {
+    throw new Error(`workspaces are not available (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
+function asWorkspace(x: unknown): WorkspaceInfo | null {
+  if (!x || typeof x !== 'object') return null;
+  const o = x as Record<string, unknown>;
+  if (typeof o.name !== 'string') return null;
+  return {
+    name: o.name,
+    path: typeof o.path === 'string' ? o.path : '',
+    branch: typeof o.branch === 'string' ? o.branch : null,
+    dirty: typeof o.dirty === 'boolean' ? o.dirty : undefined,
+    sessions: typeof o.sessions === 'number' ? o.sessions : Array.isArray(o.sessions) ? o.sessions.length : undefined,
+  };
+}
+
+export class TuiActions {
+  constructor(private readonly app: TuiApp) {}
+
+  async run(ch: string): Promise<void> {
+    switch (ch) {
+      case 's':
+        return this.send();
+      case 'n':
+        return this.newSession();
+      case 'x':
+        return this.stop();
+      case 'd':
+        return this.remove();
+      case 'r':
+        return this.rename();
+      case 't':
+        return this.tag();
+      case 'a':
+        return this.archive();
+      case 'l':
+        return this.logs();
+      case 'w':
+        return this.workspaces();
+    }
+  }
+
+  private selected(): SessionView | null {
+    const v = this.app.selectedView();
+    if (!v) this.app.flash('no session selected', 'error');
+    return v;
+  }
+
+  private live(v: SessionView): boolean {
+    if (v.pane && !v.pane.paneDead) return true;
+    this.app.flash(`${v.record.name} is ${v.state}: it takes no input`, 'error');
+    return false;
+  }
+
+  async send(): Promise<void> {
+    const v = this.selected();
+    if (!v || !this.live(v)) return;
+    const text = await this.app.prompt(`send to ${v.record.name}`, 'Prompt (typed literally, then Enter):', '', `${v.record.name} is ${v.state} · Enter sends · Esc cancels`);
+    if (text === null || text.trim() === '') return;
+    const now = this.app.views.find((x) => x.record.id === v.record.id) ?? v;
+    if (!now.pane || now.pane.paneDead) return this.app.flash(`${v.record.name} ended meanwhile; prompt not sent`, 'error');
+    await typeText(this.app.server, now.pane.paneId, text);
+    this.app.flash(`sent to ${v.record.name}: ${text.length > 40 ? text.slice(0, 39) + '…' : text}`, 'ok');
+    void this.app.refresh();
+  }
+
+  async stop(): Promise<void> {
+    const v = this.selected();
+    if (!v) return;
+    if (v.state === 'exited' || v.state === 'lost') return this.app.flash(`${v.record.name} is already ${v.state} (d removes it)`, 'error');
+    this.app.flash(`stopping ${v.record.name}…`);
+    const how = await stopSession(this.app.server, v, 5000);
+    this.app.flash(`${v.record.name}: ${how}`, 'ok');
+    void this.app.refresh();
+  }
+
+  async remove(): Promise<void> {
+    const v = this.selected();
+    if (!v) return;
+    const live = v.state !== 'exited' && v.state !== 'lost';
+    const ok = await this.app.confirm(
+      `remove ${v.record.name}`,
+      `Remove ${v.record.name}?${live ? ` It is ${v.state}: its tmux session is killed.` : ''} Its record and log are deleted.`,
+    );
+    if (!ok) return;
+    await removeSession(this.app.server, v, {}, this.app.registry);
+    this.app.flash(`removed ${v.record.name}`, 'ok');
+    void this.app.refresh(true);
+  }
+
+  async rename(): Promise<void> {
+    const v = this.selected();
+    if (!v) return;
+    const name = await this.app.prompt(`rename ${v.record.name}`, 'New name (A-Z a-z 0-9 _ -):', v.record.name);
+    if (name === null || name.trim() === '' || name.trim() === v.record.name) return;
+    const rec = await renameSession(this.app.server, v.record.id, name.trim(), this.app.registry);
+    this.app.flash(`renamed ${v.record.name} → ${rec.name}`, 'ok');
+    void this.app.refresh(true);
+  }
+
+  async tag(): Promise<void> {
+    const v = this.selected();
+    if (!v) return;
+    const text = await this.app.prompt(`tags of ${v.record.name}`, 'Tags, separated by spaces (edit the list):', v.record.tags.join(' '));
+    if (text === null) return;
+    const wanted = [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+    const remove = v.record.tags.filter((t) => !wanted.includes(t));
+    const rec = await tagSession(v.record.id, { add: wanted, remove }, this.app.registry);
+    this.app.flash(`${rec.name}: ${rec.tags.length ? rec.tags.join(' ') : 'no tags'}`, 'ok');
+    void this.app.refresh(true);
+  }
+
+  async archive(): Promise<void> {
+    const v = this.selected();
+    if (!v) return;
+    const archived = !v.record.archived;
+    await archiveSession(v.record.id, archived, this.app.registry);
+    this.app.flash(
+      archived ? `archived ${v.record.name}${this.app.showArchived ? '' : ' (hidden; A shows archived sessions)'}` : `unarchived ${v.record.name}`,
+      'ok',
+    );
+    void this.app.refresh(true);
+  }
+
+  logs(): void {
+    const v = this.selected();
+    if (!v) return;
+    const file = v.record.logFile;
+    const read = () => lastLines(file, 5000, false);
+    let size = logSize(file);
+    const lines = read();
+    let timer: NodeJS.Timeout | null = null;
+    const modal = new TextViewModal(this.app, `logs: ${v.record.name} (amux logs ${v.record.name})`, lines.length ? lines : ['(the log is empty)'], () => {
+      if (timer) clearInterval(timer);
+    });
+    // Follow the log while the view is open (only when it grew: one stat a second).
+    timer = setInterval(() => {
+      const now = logSize(file);
+      if (now === size) return;
+      size = now;
+      modal.setLines(read(), true);
+    }, 1000);
+  }
+
+  // ---------------------------------------------------------------- workspaces
+
+  private requireConfig(): AmuxConfig {
+    const c = this.app.config.config;
+    if (!c) throw new Error(this.app.config.error ? `config: ${this.app.config.error}` : (this.app.config.unavailable ?? 'no config loaded'));
+    return c;
+  }
+
+  private async listWorkspaces(mod: WorkspaceModule, config: AmuxConfig): Promise<WorkspaceInfo[]> {
+    const raw = await mod.listWorkspaces(config);
+    return (Array.isArray(raw) ? raw : []).map(asWorkspace).filter((w): w is WorkspaceInfo => w !== null);
+  }
+
+  private wsItems(list: WorkspaceInfo[]): ChooseItem[] {
+    const count = (name: string) => this.app.views.filter((v) => v.record.workspace === name && v.state !== 'exited' && v.state !== 'lost').length;
+    return list.map((w) => ({
+      label: w.name,
+      detail: [w.branch ?? '', w.dirty ? 'modified' : '', `${w.sessions ?? count(w.name)} session(s)`, w.path].filter(Boolean).join(' · '),
+    }));
+  }
+
+  async workspaces(): Promise<void> {
+    const config = this.requireConfig();
+    const mod = await workspaceModule();
+    let list = await this.listWorkspaces(mod, config);
+    const reload = async (modal: ChooseModal) => {
+      list = await this.listWorkspaces(mod, config);
+      modal.setItems(this.wsItems(list));
+    };
+    const busy = { on: false };
+    await new Promise<void>((resolve) => {
+      new ChooseModal(
+        this.app,
+        {
+          title: `workspaces of ${config.projectRoot}`,
+          items: this.wsItems(list),
+          hint: 'c create · d remove · Enter new session there · Esc/q close',
+          onKey: (ch, _key, index, modal) => {
+            if (busy.on) return true;
+            if (ch === 'c') {
+              busy.on = true;
+              void this.app
+                .prompt('new workspace', 'Workspace name (a git worktree on branch amux/NAME):', '')
+                .then(async (name) => {
+                  if (!name?.trim()) return;
+                  this.app.flash(`creating workspace ${name.trim()}…`);
+                  const ws = await mod.ensureWorkspace(config, name.trim());
+                  this.app.flash(`workspace ${name.trim()}${ws.created === false ? ' exists' : ' created'} at ${ws.path}`, 'ok');
+                  await reload(modal);
+                })
+                .catch((e: Error) => this.app.flash(e.message.split('\n')[0]!, 'error'))
+                .finally(() => (busy.on = false));
+              return true;
+            }
+            if (ch === 'd') {
+              const w = list[index];
+              if (!w) return true;
+              busy.on = true;
+              void this.app
+                .confirm(`remove workspace ${w.name}`, `Remove workspace ${w.name} (its worktree at ${w.path} and branch)? Uncommitted changes are lost.`)
+                .then(async (ok) => {
+                  if (!ok) return;
+                  await mod.removeWorkspace(config, w.name, { force: true });
+                  this.app.flash(`removed workspace ${w.name}`, 'ok');
+                  await reload(modal);
+                })
+                .catch((e: Error) => this.app.flash(e.message.split('\n')[0]!, 'error'))
+                .finally(() => (busy.on = false));
+              return true;
+            }
+            return false;
+          },
+        },
+        (index) => {
+          resolve();
+          const w = index === null ? undefined : list[index];
+          if (w) void this.newSession(w.name).catch((e: Error) => this.app.flash(e.message.split('\n')[0]!, 'error'));
+        },
+      );
+    });
+  }
+
+  // ---------------------------------------------------------------- new session
+
+  async newSession(presetWorkspace?: string): Promise<void> {
+    const config = this.requireConfig();
+    const agents = this.app.config.agents();
+    if (agents.length === 0) return this.app.flash('no agents in the config (see amux config show)', 'error');
+    const ai = await this.app.choose(
+      'new session: agent',
+      agents.map((a) => ({ label: a.id, detail: a.description ?? (typeof a.command === 'string' ? a.command : a.command.join(' ')) })),
+      'Enter picks · Esc cancels',
+    );
+    if (ai === null) return;
+    const agent = agents[ai]!;
+
+    let workspace: string | null = presetWorkspace ?? null;
+    let cwd = config.projectRoot;
+    let mod: WorkspaceModule | null = null;
+    if (presetWorkspace === undefined) {
+      let list: WorkspaceInfo[] = [];
+      try {
+        mod = await workspaceModule();
+        list = await this.listWorkspaces(mod, config);
+      } catch {
+        mod = null; // not a git project, or no workspace support: main checkout only
+      }
+      const items: ChooseItem[] = [{ label: '(main checkout)', detail: config.projectRoot }, ...list.map((w) => ({ label: w.name, detail: w.path }))];
+      if (mod) items.push({ label: '+ new workspace…', detail: 'a git worktree on branch amux/NAME' });
+      const wi = await this.app.choose(`new ${agent.id} session: workspace`, items, 'Enter picks · Esc cancels');
+      if (wi === null) return;
+      if (wi === 0) workspace = null;
+      else if (wi <= list.length) workspace = list[wi - 1]!.name;
+      else {
+        const name = await this.app.prompt('new workspace', 'Workspace name:', '');
+        if (!name?.trim()) return;
+        workspace = name.trim();
+      }
+    }
+    if (workspace !== null) {
+      mod ??= await workspaceModule();
+      this.app.flash(`preparing workspace ${workspace}…`);
+      const ws = await mod.ensureWorkspace(config, workspace);
+      cwd = ws.path;
+    }
+    const prompt = await this.app.prompt(`new ${agent.id} session${workspace ? ' in ' + workspace : ''}`, 'First prompt (optional; Enter with nothing skips):', '');
+    if (prompt === null) return;
+
+    const { expandEnvironment } = (await import('../config/load.js')) as unknown as {
+      expandEnvironment: (env: Record<string, string>, processEnv: NodeJS.ProcessEnv) => Record<string, string>;
+    };
+    const { buildLaunchSpec } = await import('../session/spec.js');
+    const { launch } = await import('../session/launcher.js');
+    const spec = buildLaunchSpec({ config, agent, passthrough: [], extraEnv: {}, expandEnvironment, cwd, workspace, tags: [] });
+    const rec = await launch(this.app.server, spec, this.app.registry);
+    this.app.select(rec.id);
+    this.app.flash(`started ${rec.name}`, 'ok');
+    const { ensureDaemon } = await import('../state/daemon-client.js');
+    await ensureDaemon(this.app.server.socket).catch(() => undefined);
+    await this.app.refresh(true);
+    if (prompt.trim()) {
+      const { deliverWhenReady } = await import('../session/deliver.js');
+      const { readView } = await import('../state/watch.js');
+      this.app.flash(`${rec.name}: the prompt is sent once it is ready for input`);
+      deliverWhenReady(this.app.server, rec, prompt, {
+        isReady: async () => {
+          const v = await readView(this.app.server, rec);
+          return v.state === 'exited' || v.state === 'lost' ? 'dead' : v.state === 'idle';
+        },
+      }).then(
+        () => this.app.flash(`sent the first prompt to ${rec.name}`, 'ok'),
+        (e: Error) => this.app.flash(e.message, 'error'),
+      );
+    }
+  }
+}
