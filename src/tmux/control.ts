@@ -103,6 +103,7 @@ export class ControlClient extends EventEmitter {
   /** The block being read: its closing lines and collected output. */
   private block: { end: string; error: string; ours: boolean; lines: string[] } | null = null;
   private exited: string | null = null;
+  private sawAttach = false;
   private stderr = '';
   private readonly exitPromise: Promise<string>;
   /** The client's name (`client_name`), known after `connect()`. */
@@ -257,14 +258,22 @@ export class ControlClient extends EventEmitter {
     if (b) {
       if (line === b.end || line === b.error) {
         this.block = null;
-        if (!b.ours) return;
+        if (!b.ours) {
+          // The first block not of ours is the attach / new-session itself: if it failed, the
+          // client is not attached to anything (tmux exits right after): report why.
+          if (!this.sawAttach) {
+            this.sawAttach = true;
+            if (line === b.error) this.finish(b.lines.join('\n') || 'attach failed');
+          }
+          return;
+        }
         const p = this.pending.shift();
         if (!p) return;
         if (line === b.end) p.resolve(b.lines);
         else p.reject(new TmuxError(p.args, null, b.lines.join('\n') || 'command failed'));
         return;
       }
-      if (b.ours) b.lines.push(line);
+      if (b.ours || !this.sawAttach) b.lines.push(line);
       return;
     }
     if (line.charCodeAt(0) !== 37 /* % */) return;
@@ -273,7 +282,8 @@ export class ControlClient extends EventEmitter {
       if (!m) return;
       const tail = `${m[1]} ${m[2]} ${m[3]}`;
       // Flags 1: the reply to a command this client wrote; 0: the attach itself, hooks, …
-      this.block = { end: `%end ${tail}`, error: `%error ${tail}`, ours: m[3] !== '0', lines: [] };
+      const ours = m[3] !== '0';
+      this.block = { end: `%end ${tail}`, error: `%error ${tail}`, ours, lines: [] };
       return;
     }
     if (line.startsWith('%output ') || line.startsWith('%extended-output ')) return;

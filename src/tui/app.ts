@@ -186,9 +186,14 @@ export class TuiApp implements ModalHost {
       this.render();
       this.requestPreview();
     });
-    const onSignal = () => this.quit(0);
-    process.once('SIGTERM', onSignal);
-    process.once('SIGHUP', onSignal);
+    process.once('SIGTERM', () => this.quit(0));
+    // The terminal is gone: nothing can be drawn or restored (Node itself aborts when it tries to
+    // reset a hung-up tty at exit), so stop the timers and die of the signal, as programs do.
+    process.once('SIGHUP', () => {
+      this.closed = true;
+      for (const t of this.timers) clearInterval(t);
+      process.kill(process.pid, 'SIGHUP');
+    });
     process.on('uncaughtException', (e) => this.crash(e));
     process.on('unhandledRejection', (e) => this.crash(e));
     screen.program.hideCursor();

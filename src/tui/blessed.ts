@@ -2,54 +2,61 @@
  * Loading blessed 0.1.81 safely. Imported only by the TUI (lazily, from `amux tui`), never by
  * shared modules.
  *
- * blessed compiles every terminfo string capability into a JavaScript function. Capabilities
- * newer than blessed (ncurses 6.x's `Setulc` in xterm-256color, `plab_norm` in screen-256color)
- * compile to invalid code: blessed then dumps `Error on <term>.<cap>` and the generated source to
- * stderr with console.error, and drops the whole terminfo for a built-in xterm one. The patch
- * below compiles each capability with console.error silenced and turns a capability that fails
- * into a no-op, so the rest of the terminal's real terminfo is kept and nothing reaches stderr.
+ * blessed's terminfo reader predates ncurses 6: on the terminfo files of current systems it
+ * fails on xterm-256color and tmux-256color (an assertion in the extended section) and silently
+ * misreads screen-256color (string offsets land in the wrong capabilities, so `plab_norm` gets
+ * the tail of `sgr`, which then fails to compile and is dumped to stderr with console.error).
+ * With newer ncurses, xterm-256color's `Setulc` fails to compile the same way. Each failure
+ * prints compiled code to stderr and then falls back to blessed's bundled xterm terminfo.
+ *
+ * So amux never asks blessed to read the system's terminfo for the terminals it supports: for
+ * xterm-, screen-, tmux- and rxvt-like terminals it hands blessed its own bundled, known-good
+ * xterm-256color (or xterm) file by path, and keeps the real TERM name on the program for its
+ * name checks. tmux, screen and xterm all understand those sequences. For any other terminal
+ * blessed reads the system entry, with console.error silenced while it compiles, so a broken
+ * capability falls back quietly instead of writing to stderr.
  */
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Widgets } from 'blessed';
 
 export type Blessed = typeof import('blessed');
-
-/** Capabilities blessed cannot compile (or that amux never needs): never compiled at all. */
-const SKIP = new Set(['Setulc', 'Smulx', 'plab_norm', 'pln', 'Sync', 'Tc', 'RGB']);
 
 interface TputProto {
   _compile: (info: unknown, key: string, str: unknown) => unknown;
   __amuxPatched?: boolean;
 }
 
-let cached: Blessed | null = null;
+let cached: { blessed: Blessed; usr: string } | null = null;
 
-export function loadBlessed(): Blessed {
+function load(): { blessed: Blessed; usr: string } {
   if (cached) return cached;
   const require = createRequire(import.meta.url);
   const blessed = require('blessed') as Blessed;
   // Same resolved file as blessed's own require('./tput'): one module instance.
-  const Tput = require('blessed/lib/tput.js') as { prototype: TputProto };
+  const tputPath = require.resolve('blessed/lib/tput.js');
+  const Tput = require(tputPath) as { prototype: TputProto };
   const proto = Tput.prototype;
   if (!proto.__amuxPatched) {
     const original = proto._compile;
-    const noop = () => '';
     proto._compile = function (this: unknown, info: unknown, key: string, str: unknown) {
-      if (SKIP.has(key)) return typeof str === 'string' ? noop : str;
       const saved = console.error;
       console.error = () => undefined;
       try {
         return original.call(this, info, key, str);
-      } catch {
-        return typeof str === 'string' ? noop : str;
       } finally {
         console.error = saved;
       }
     };
     proto.__amuxPatched = true;
   }
-  cached = blessed;
-  return blessed;
+  cached = { blessed, usr: join(dirname(dirname(tputPath)), 'usr') };
+  return cached;
+}
+
+export function loadBlessed(): Blessed {
+  return load().blessed;
 }
 
 /** True when the terminal can show UTF-8: inside tmux always; otherwise as the locale says. */
@@ -59,11 +66,22 @@ export function utf8Terminal(env: NodeJS.ProcessEnv = process.env): boolean {
   return /utf-?8/i.test(loc);
 }
 
-/** The terminfo name to hand blessed: $TERM, or a safe default when it is missing or dumb. */
+/** The terminal name amux reports: $TERM, or a safe default when it is missing or dumb. */
 export function terminalName(env: NodeJS.ProcessEnv = process.env): string {
-  const t = (env.TERM || '').trim();
+  const t = (env.TERM || '').trim().toLowerCase();
   if (!t || t === 'dumb' || t === 'unknown') return 'xterm-256color';
   return t;
+}
+
+/**
+ * What to pass blessed as `terminal`: the path of its bundled terminfo for xterm-compatible
+ * terminals (see above), else the name itself.
+ */
+export function terminfoFor(term: string, usr = load().usr): string {
+  if (!/^(xterm|screen|tmux|rxvt|alacritty|kitty|foot|wezterm|st-|gnome|konsole|vte|putty|iterm)/.test(term)) return term;
+  const colors256 = /256|direct|truecolor|kitty|alacritty|foot|wezterm|iterm/.test(term);
+  const file = join(usr, colors256 ? 'xterm-256color' : 'xterm');
+  return existsSync(file) ? file : term;
 }
 
 export interface ScreenOptions {
@@ -80,8 +98,9 @@ export interface ScreenOptions {
 export function createScreen(o: ScreenOptions = {}): { blessed: Blessed; screen: Widgets.Screen } {
   const blessed = loadBlessed();
   const unicode = utf8Terminal();
+  const term = terminalName();
   const screen = blessed.screen({
-    terminal: terminalName(),
+    terminal: terminfoFor(term),
     smartCSR: true,
     fullUnicode: unicode,
     forceUnicode: unicode,
@@ -94,7 +113,7 @@ export function createScreen(o: ScreenOptions = {}): { blessed: Blessed; screen:
   } as Widgets.IScreenOptions);
   const tput = (screen as unknown as { tput?: { brokenACS?: boolean; unicode?: boolean } }).tput;
   if (tput && unicode) tput.brokenACS = true;
-  // blessed installs an uncaughtException handler that prints the stack to stderr and exits;
-  // amux handles its own errors (see runTui), so the screen's handler is not wanted.
+  // Name checks in blessed (term('screen'), term('xterm')) see the real terminal, not the file path.
+  (screen.program as unknown as { _terminal: string })._terminal = term;
   return { blessed, screen };
 }
