@@ -97,7 +97,7 @@ describe('run / ps / logs / stop / rm', () => {
     const row = await waitFor(async () => {
       const x = await find('crash');
       return x && x.state === 'exited' && x.exitCode !== null ? x : undefined;
-    }, 15_000);
+    }, 25_000, 300);
     assert.ok(row, 'reported as exited');
     assert.equal(row!.exitCode, 3);
     // exited sessions are hidden without --all

@@ -144,7 +144,14 @@ describe('state engine through ps / explain / await / send', () => {
   test('a crash reports exited with its exit code', async () => {
     await env.amux(['run', 'crasher', '--name', 'boom'], { cwd: dir });
     const r = await until('boom', 'exited');
-    const withCode = await waitFor(async () => ((await row('boom'))!.exitCode !== null ? row('boom') : undefined), 8000);
+    const withCode = await waitFor(async () => {
+      const all = await env.amuxJson<Row[]>(['ps', '--all', '--json'], { cwd: dir });
+      const b = all.find((x) => x.name === 'boom');
+      assert.ok(b, 'boom is listed');
+      assert.notEqual(b.exitCode, 0, 'never 0 while tmux has not reported the status');
+      return b.exitCode !== null ? b : undefined;
+    }, 25_000, 300);
+    assert.ok(withCode, 'the exit code arrives (tmux can be seconds late with it under load)');
     assert.equal(withCode!.exitCode, 3);
     assert.ok(r);
     const s = await env.amux(['send', 'boom', 'hello'], { cwd: dir });

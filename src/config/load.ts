@@ -169,7 +169,7 @@ function validateAgent(val: Validator, node: YNode | null, p: string, pair: Pair
           return v.value;
         }
         const list = val.strList(v, q, pr);
-        if (list && list.length === 0) val.at(v, `${q} is an empty list`);
+        if (list && isSeq(v) && v.items.length === 0) val.at(v, `${q} is an empty list`);
         return list;
       },
       environment: (v, q) => {

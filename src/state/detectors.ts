@@ -136,7 +136,8 @@ const GEMINI: PatternSources = {
 };
 
 const AIDER: PatternSources = {
-  waiting: ['\\(Y\\)es/\\(N\\)o', '\\[Yes\\]:\\s*$', '\\(y/n\\)\\s*$'],
+  // Aider's questions scroll away once answered: only a question on the LAST line is pending.
+  waiting: ['\\(Y\\)es/\\(N\\)o[^\\n]*(?![\\s\\S])', '\\[(?:Yes|No)\\]:\\s*(?![\\s\\S])', '\\(y/n\\)[^\\n]*(?![\\s\\S])'],
   busy: ['^\\s*[░▒▓█]{2,}\\s+\\S', '\\bWaiting for \\S+', `^\\s*[${BRAILLE}]\\s+\\S`],
   // The prompt `> ` (or `architect> `, `ask> ` …) as the last non-blank line.
   idle: ['^(?:[a-z-]+)?>(?:[ \\u00a0][^\\n]*)?(?![\\s\\S])'],

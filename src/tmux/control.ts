@@ -85,6 +85,7 @@ export function quoteControlArg(s: string): string {
 }
 
 const BEGIN = /^%begin (\d+) (\d+) (\d+)$/;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 export declare interface ControlClient {
   on(event: 'exit', listener: (reason: string) => void): this;
@@ -104,6 +105,9 @@ export class ControlClient extends EventEmitter {
   private block: { end: string; error: string; ours: boolean; lines: string[] } | null = null;
   private exited: string | null = null;
   private sawAttach = false;
+  private attachedResolve!: () => void;
+  /** Resolves when the attach / new-session reply block ended well; never rejects. */
+  private readonly attached = new Promise<void>((r) => (this.attachedResolve = r));
   private stderr = '';
   private readonly exitPromise: Promise<string>;
   /** The client's name (`client_name`), known after `connect()`. */
@@ -115,12 +119,14 @@ export class ControlClient extends EventEmitter {
     const timeoutMs = opts.connectTimeoutMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const lines = await Promise.race([
-        c.command(['display-message', '-p', '#{client_name}']),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new TmuxError(['-C'], null, `control client did not answer within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new TmuxError(['-C'], null, `control client did not answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      const lines = await Promise.race([c.command(['display-message', '-p', '#{client_name}']), timeout]);
+      // The attach's own reply may come after ours: wait for it (briefly) so a failed attach
+      // (a missing session) rejects here instead of exiting right after.
+      await Promise.race([c.attached, sleep(500), timeout]);
+      if (c.exited !== null) throw new ControlClosedError(['-C'], c.exited);
       c.clientName = lines[0] ?? '';
       return c;
     } catch (e) {
@@ -234,6 +240,7 @@ export class ControlClient extends EventEmitter {
     if (this.exited !== null) return;
     this.exited = reason;
     this.block = null;
+    this.attachedResolve();
     const pending = this.pending.splice(0);
     for (const p of pending) p.reject(new ControlClosedError(p.args, reason));
     this.emit('exit', reason);
@@ -264,6 +271,7 @@ export class ControlClient extends EventEmitter {
           if (!this.sawAttach) {
             this.sawAttach = true;
             if (line === b.error) this.finish(b.lines.join('\n') || 'attach failed');
+            else this.attachedResolve();
           }
           return;
         }

@@ -2,14 +2,16 @@
  * The TUI's view of the config: loaded once, then watched with chokidar. A change reloads the
  * agents; an invalid edit keeps the last good config and shows its error in the status line.
  */
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { AgentSpec, AmuxConfig } from '../config/types.js';
 import { userConfigDir } from '../util/paths.js';
 
+const CONFIG_NAMES = ['config.yaml', 'config.yml'];
+
 interface LoadModule {
   loadConfig(o: { cwd: string }): AmuxConfig;
-  knownAgents?: (config: AmuxConfig) => AgentSpec[] | Record<string, AgentSpec>;
+  knownAgents?: (config: AmuxConfig) => Array<string | AgentSpec>;
 }
 
 /** The first line(s) of a config error, short enough for a status line. */
@@ -55,8 +57,11 @@ export class ConfigWatch {
 
   agents(): AgentSpec[] {
     if (!this.config) return [];
-    const known = this.mod?.knownAgents?.(this.config);
-    const list = known ? (Array.isArray(known) ? known : Object.values(known)) : Object.values(this.config.agents);
+    const config = this.config;
+    const known = this.mod?.knownAgents?.(config);
+    const list = known
+      ? known.map((a) => (typeof a === 'string' ? config.agents[a] : a)).filter((a): a is AgentSpec => a !== undefined)
+      : Object.values(config.agents);
     return [...list].sort((a, b) => (a.source === b.source ? a.id.localeCompare(b.id) : a.source === 'preset' ? 1 : b.source === 'preset' ? -1 : 0));
   }
 
@@ -64,16 +69,16 @@ export class ConfigWatch {
     return this.agents().map((a) => a.id);
   }
 
-  /** Files to watch: the config files found, else where they would be (when that folder exists). */
-  private paths(): string[] {
-    const out = new Set<string>();
-    if (this.config?.file) out.add(this.config.file);
-    if (this.config?.userFile) out.add(this.config.userFile);
+  /**
+   * Folders to watch (depth 0): the project's `.amux` and the user config folder. Watching the
+   * folders, not the files, also sees a config file created later; a folder that does not exist
+   * yet is watched when its parent does.
+   */
+  private dirs(): string[] {
     const root = this.config?.projectRoot ?? this.cwd;
-    for (const name of ['config.yaml', 'config.yml']) {
-      out.add(join(root, '.amux', name));
-      out.add(join(userConfigDir(), name));
-    }
+    const out = new Set<string>([join(root, '.amux'), userConfigDir()]);
+    if (this.config?.file) out.add(dirname(this.config.file));
+    if (this.config?.userFile) out.add(dirname(this.config.userFile));
     return [...out].filter((p) => existsSync(p) || existsSync(dirname(p)));
   }
 
@@ -84,8 +89,17 @@ export class ConfigWatch {
     try {
       const { watch } = await import('chokidar');
       if (this.closed) return;
-      const w = watch(this.paths(), { ignoreInitial: true, persistent: true });
-      w.on('all', () => this.schedule());
+      const dirs = this.dirs();
+      const w = watch(dirs, { ignoreInitial: true, persistent: true, depth: 0 });
+      w.on('all', (event: string, path: string) => {
+        if (event === 'addDir' && dirs.includes(path)) {
+          // chokidar does not look inside a watched folder created after the watch began.
+          w.unwatch(path);
+          w.add(path);
+          return this.schedule();
+        }
+        if (dirs.includes(dirname(path)) && CONFIG_NAMES.includes(basename(path))) this.schedule();
+      });
       w.on('error', () => undefined);
       this.watcher = w;
     } catch {

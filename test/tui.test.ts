@@ -1,0 +1,425 @@
+/**
+ * `amux tui` in a real tmux pane of the test's private server: driven with send-keys, read with
+ * capture-pane. Also the `rename` / `tag` verbs that share the TUI's core functions.
+ */
+import { test, describe, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestEnv, waitFor, sleep, CLI } from './helpers.ts';
+
+interface PsRow {
+  id: string;
+  name: string;
+  state: string;
+  exitCode: number | null;
+  tags: string[];
+  tmux: { session: string; pane: string; sessionId: string };
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** A TUI running in its own tmux session of the test server. */
+class Tui {
+  readonly errFile: string;
+  constructor(
+    readonly env: TestEnv,
+    readonly name: string,
+    opts: { term?: string; width?: number; height?: number; vars?: Record<string, string>; args?: string[]; cwd?: string } = {},
+  ) {
+    this.errFile = join(env.dir, `${name}.stderr`);
+    const vars: Record<string, string> = {
+      TERM: opts.term ?? 'tmux-256color',
+      AMUX_TMUX_SOCKET: env.socket,
+      AMUX_HOME: env.home,
+      XDG_CONFIG_HOME: env.env.XDG_CONFIG_HOME!,
+      XDG_STATE_HOME: env.env.XDG_STATE_HOME!,
+      HOME: env.env.HOME!,
+      PATH: env.env.PATH!,
+      LANG: 'C.UTF-8',
+      ...opts.vars,
+    };
+    const cmd = `env ${Object.entries(vars)
+      .map(([k, v]) => `${k}=${q(v)}`)
+      .join(' ')} ${q(process.execPath)} ${q(CLI)} ${(opts.args ?? ['tui']).map(q).join(' ')} 2>${q(this.errFile)}; echo TUI-EXIT=$?; sleep 600`;
+    env.tmux(['new-session', '-d', '-x', String(opts.width ?? 120), '-y', String(opts.height ?? 40), '-s', name, '-c', opts.cwd ?? env.dir, cmd]);
+  }
+  get target(): string {
+    return `=${this.name}:`;
+  }
+  screen(): string {
+    return this.env.tryTmux(['capture-pane', '-p', '-t', this.target]) ?? '';
+  }
+  lines(): string[] {
+    return this.screen().split('\n');
+  }
+  keys(...keys: string[]): void {
+    this.env.tmux(['send-keys', '-t', this.target, ...keys]);
+  }
+  type(text: string): void {
+    this.env.tmux(['send-keys', '-t', this.target, '-l', text]);
+  }
+  async waitScreen(pred: (s: string) => boolean, what: string, timeoutMs = 8000): Promise<string> {
+    const ok = await waitFor(() => pred(this.screen()), timeoutMs, 50);
+    const s = this.screen();
+    assert.ok(ok, `timed out waiting for ${what}; screen:\n${s}`);
+    return s;
+  }
+  /** The table row (a line) naming `session`. */
+  row(session: string): string | undefined {
+    return this.lines().find((l) => new RegExp(`^(▶ | {2})\\S+ .*\\b${session}\\b`).test(l));
+  }
+  selectedRow(): string | undefined {
+    return this.lines().find((l) => l.startsWith('▶ '));
+  }
+  /** Moves the selection onto `session` with j/k. */
+  async select(session: string): Promise<void> {
+    await this.waitScreen((s) => s.includes(session), `${session} in the table`);
+    for (let i = 0; i < 30; i++) {
+      if (this.selectedRow()?.includes(session)) return;
+      const lines = this.lines();
+      const sel = lines.findIndex((l) => l.startsWith('▶ '));
+      const want = lines.findIndex((l) => new RegExp(`^(▶ | {2})\\S+ .*\\b${session}\\b`).test(l));
+      this.keys(want >= 0 && sel >= 0 && want < sel ? 'k' : 'j');
+      await sleep(60);
+    }
+    assert.fail(`could not select ${session}:\n${this.screen()}`);
+  }
+  stderr(): string {
+    return existsSync(this.errFile) ? readFileSync(this.errFile, 'utf8') : '';
+  }
+  async quit(): Promise<void> {
+    this.keys('q');
+    await this.waitScreen((s) => s.includes('TUI-EXIT='), 'the TUI to exit');
+  }
+  kill(): void {
+    this.env.tryTmux(['kill-session', '-t', this.target]);
+  }
+}
+
+describe('amux tui', () => {
+  const env = new TestEnv('tui');
+  const ps = () => env.amuxJson<PsRow[]>(['ps', '--json', '--all']);
+  const find = async (name: string) => (await ps()).find((r) => r.name === name);
+  let tui: Tui;
+
+  before(async () => {
+    for (const [name, cmd] of [
+      ['alpha', "printf '\\033[31mALPHA-RED\\033[0m\\n'; echo alpha-ready; sleep 300"],
+      ['beta', 'cat'],
+      ['victim', 'sleep 300'],
+    ]) {
+      const r = await env.amux(['run', '-c', cmd!, '--name', name!]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    tui = new Tui(env, 'tui');
+  });
+  after(async () => {
+    tui?.kill();
+    await env.cleanup();
+  });
+
+  test('lists the live sessions with the states ps reports, and writes nothing to stderr', async () => {
+    await tui.waitScreen((s) => ['alpha', 'beta', 'victim'].every((n) => s.includes(n)), 'all three sessions');
+    const s = tui.screen();
+    assert.match(s.split('\n')[0]!, /amux · 3 sessions/);
+    assert.match(s, /STATE\s+NAME\s+AGENT\s+WORKSPACE\s+OUTPUT/);
+    // Each row shows the state ps --json reports (polled together: states move on their own).
+    const agree = await waitFor(async () => {
+      const rows = await ps();
+      return rows.every((r) => tui.row(r.name)?.includes(` ${r.state}`));
+    }, 8000);
+    assert.ok(agree, `table states agree with ps --json:\n${tui.screen()}\n${JSON.stringify((await ps()).map((r) => [r.name, r.state]))}`);
+    assert.equal(tui.stderr(), '');
+  });
+
+  test('j moves the selection and the preview follows it, with colours', async () => {
+    await tui.select('alpha');
+    await tui.waitScreen((s) => s.includes('alpha-ready') && /^── alpha · /m.test(s), 'the preview of alpha');
+    const coloured = env.tmux(['capture-pane', '-p', '-e', '-t', tui.target]);
+    assert.match(coloured, /\x1b\[31mALPHA-RED/, 'the preview keeps the pane colours');
+    const before = tui.selectedRow()!;
+    const idx = tui.lines().indexOf(before);
+    tui.keys('j');
+    await tui.waitScreen((s) => s.split('\n')[idx + 1]?.startsWith('▶ ') ?? false, 'the selection to move down');
+    const now = tui.selectedRow()!;
+    const name = ['alpha', 'beta', 'victim'].find((n) => now.includes(n))!;
+    assert.notEqual(name, 'alpha');
+    await tui.waitScreen((s) => new RegExp(`^── ${name} · `, 'm').test(s), `the preview header of ${name}`);
+    assert.doesNotMatch(tui.screen(), /alpha-ready/, 'the preview shows the new selection');
+  });
+
+  test('/ filters the table, and an empty filter shows everything again', async () => {
+    tui.keys('/');
+    await tui.waitScreen((s) => s.includes('filter'), 'the filter prompt');
+    tui.type('bet');
+    tui.keys('Enter');
+    await tui.waitScreen((s) => !!tui.row('beta') && !tui.row('alpha') && !tui.row('victim'), 'only beta');
+    assert.match(tui.lines()[0]!, /filter: bet/);
+    tui.keys('/');
+    await tui.waitScreen((s) => s.includes('> bet'), 'the filter prompt with the current filter');
+    tui.keys('C-u', 'Enter');
+    await tui.waitScreen(() => !!tui.row('alpha') && !!tui.row('beta') && !!tui.row('victim'), 'all sessions again');
+  });
+
+  test('s sends a prompt that arrives in the selected pane', async () => {
+    await tui.select('beta');
+    tui.keys('s');
+    await tui.waitScreen((s) => s.includes('send to beta'), 'the send prompt');
+    tui.type('hello from the tui; $HOME "quoted"');
+    tui.keys('Enter');
+    const pane = (await find('beta'))!.tmux.pane;
+    const arrived = await waitFor(() => env.tmux(['capture-pane', '-p', '-t', pane]).includes('hello from the tui; $HOME "quoted"'), 5000);
+    assert.ok(arrived, `the text reached beta's pane:\n${env.tmux(['capture-pane', '-p', '-t', pane])}`);
+    await tui.waitScreen((s) => s.includes('sent to beta'), 'the confirmation in the status line');
+  });
+
+  test('Esc closes an overlay first, and ? shows the help', async () => {
+    tui.keys('?');
+    await tui.waitScreen((s) => s.includes('amux keys') && s.includes('send a prompt'), 'the help overlay');
+    tui.keys('Escape');
+    await tui.waitScreen((s) => !s.includes('amux keys'), 'the help to close');
+    tui.keys('s');
+    await tui.waitScreen((s) => s.includes('send to'), 'the send prompt');
+    tui.keys('Escape');
+    await tui.waitScreen((s) => !s.includes('send to'), 'the prompt to close');
+    await sleep(200);
+    assert.doesNotMatch(tui.screen(), /TUI-EXIT=/, 'Esc closed the prompt, not the TUI');
+  });
+
+  test('x stops the selected session (ps shows it exited)', async () => {
+    await tui.select('victim');
+    tui.keys('x');
+    const stopped = await waitFor(async () => (await find('victim'))?.state === 'exited', 10_000);
+    assert.ok(stopped, 'victim exited');
+    await tui.waitScreen(() => /exited/.test(tui.row('victim') ?? ''), 'victim shown as exited', 3000);
+  });
+
+  test('a state change shows within 2 s of ps --json', async () => {
+    const r = await env.amux(['run', '-c', 'echo flip-start; sleep 2; exit 3', '--name', 'flip']);
+    assert.equal(r.code, 0, r.stderr);
+    await tui.waitScreen(() => !!tui.row('flip'), 'flip in the table');
+    const exited = await waitFor(async () => (await find('flip'))?.state === 'exited', 15_000, 50);
+    assert.ok(exited, 'flip exited');
+    const t0 = Date.now();
+    await tui.waitScreen(() => /exited/.test(tui.row('flip') ?? ''), 'flip shown as exited', 2000);
+    assert.ok(Date.now() - t0 <= 2000);
+
+    // A command that prints, then goes quiet: running → idle.
+    const r2 = await env.amux(['run', '-c', 'echo quiet-start; sleep 1; echo quiet-more; sleep 300', '--name', 'quiet']);
+    assert.equal(r2.code, 0, r2.stderr);
+    const idle = await waitFor(async () => (await find('quiet'))?.state === 'idle', 15_000, 50);
+    assert.ok(idle, 'quiet went idle');
+    const t1 = Date.now();
+    await tui.waitScreen(() => / idle/.test(tui.row('quiet') ?? ''), 'quiet shown as idle', 2000);
+    assert.ok(Date.now() - t1 <= 2000);
+  });
+
+  test('r renames, t tags and a archives the selected session', async () => {
+    await tui.select('beta');
+    tui.keys('r');
+    await tui.waitScreen((s) => s.includes('rename beta'), 'the rename prompt');
+    tui.keys('C-u');
+    tui.type('gamma');
+    tui.keys('Enter');
+    await tui.waitScreen(() => !!tui.row('gamma'), 'gamma in the table');
+    const g = (await find('gamma'))!;
+    assert.ok(g, 'ps knows gamma');
+    assert.equal(g.tmux.session, 'amux-gamma');
+    assert.ok(env.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('amux-gamma'));
+
+    tui.keys('t');
+    await tui.waitScreen((s) => s.includes('tags of gamma'), 'the tag prompt');
+    tui.type('backend urgent');
+    tui.keys('Enter');
+    await tui.waitScreen((s) => s.includes('gamma: backend urgent'), 'the tags confirmed');
+    assert.deepEqual((await find('gamma'))!.tags, ['backend', 'urgent']);
+
+    tui.keys('a');
+    await tui.waitScreen(() => !tui.row('gamma'), 'gamma hidden once archived');
+    tui.keys('A');
+    await tui.waitScreen(() => /gamma \[archived\]/.test(tui.row('gamma') ?? ''), 'gamma shown with A');
+    tui.keys('A');
+    await tui.waitScreen(() => !tui.row('gamma'), 'gamma hidden again');
+  });
+
+  test('d removes the selected session after a confirmation', async () => {
+    await tui.select('victim');
+    tui.keys('d');
+    await tui.waitScreen((s) => s.includes('Remove victim?'), 'the confirmation');
+    tui.keys('n');
+    await tui.waitScreen((s) => !s.includes('Remove victim?'), 'the confirmation to close');
+    assert.ok(await find('victim'), 'n keeps it');
+    tui.keys('d');
+    await tui.waitScreen((s) => s.includes('Remove victim?'), 'the confirmation again');
+    tui.keys('y');
+    await tui.waitScreen(() => !tui.row('victim'), 'victim gone from the table');
+    assert.equal(await find('victim'), undefined);
+  });
+
+  test('l shows the logs of the selected session', async () => {
+    await tui.select('alpha');
+    tui.keys('l');
+    await tui.waitScreen((s) => s.includes('logs: alpha') && s.includes('alpha-ready'), 'the log view');
+    tui.keys('Escape');
+    await tui.waitScreen((s) => !s.includes('logs: alpha'), 'the log view to close');
+  });
+
+  test('resize to 80×24 keeps the header and the table readable', async () => {
+    env.tmux(['resize-window', '-t', tui.target, '-x', '80', '-y', '24']);
+    await tui.waitScreen((s) => s.split('\n').length <= 25 && s.split('\n')[0]!.includes('amux ·'), 'the header at 80×24');
+    const lines = tui.lines();
+    assert.match(lines[1]!, /STATE\s+NAME/);
+    assert.ok(tui.row('alpha'), 'alpha still listed');
+    for (const l of lines) assert.ok([...l].length <= 80, `line fits 80 columns: ${l}`);
+    assert.ok((lines[23] ?? '').trim().length > 0, `the footer (row 24) is drawn:\n${lines.join('\n')}`);
+    env.tmux(['resize-window', '-t', tui.target, '-x', '120', '-y', '40']);
+  });
+
+  test('Enter switches the attached client to the session (inside tmux, same server)', async () => {
+    const outer = `amux-test-outer-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+    try {
+      execFileSync('tmux', ['-L', outer, 'new-session', '-d', '-x', '130', '-y', '45', `env -u TMUX tmux -L ${env.socket} attach-session -t ${q(tui.target)}`], { env: env.env });
+      const attached = await waitFor(() => (env.tryTmux(['list-clients', '-F', '#{client_session}']) ?? '').split('\n').includes(tui.name), 5000);
+      assert.ok(attached, 'a client is attached to the TUI session');
+      await tui.select('alpha');
+      tui.keys('Enter');
+      const switched = await waitFor(() => (env.tryTmux(['list-clients', '-F', '#{client_session}']) ?? '').split('\n').includes('amux-alpha'), 5000);
+      assert.ok(switched, `the client switched to amux-alpha: ${env.tryTmux(['list-clients', '-F', '#{client_session}'])}`);
+      await tui.waitScreen((s) => s.includes('switched to alpha'), 'the status line');
+    } finally {
+      try {
+        execFileSync('tmux', ['-L', outer, 'kill-server'], { stdio: 'ignore' });
+      } catch {
+        /* gone */
+      }
+    }
+  });
+
+  test('q quits cleanly with nothing on stderr', async () => {
+    await tui.quit();
+    assert.match(tui.screen(), /TUI-EXIT=0/);
+    assert.equal(tui.stderr(), '');
+  });
+});
+
+describe('amux tui: terminals, first run, server gone, config', () => {
+  const env = new TestEnv('tuiterm');
+  after(() => env.cleanup());
+
+  test('starts under tmux-256color, screen-256color and xterm-256color with an empty stderr', async () => {
+    const tuis = ['tmux-256color', 'screen-256color', 'xterm-256color'].map((term) => new Tui(env, `term-${term.replace(/[^a-z0-9]/g, '')}`, { term, width: 100, height: 30 }));
+    for (const t of tuis) {
+      await t.waitScreen((s) => s.includes('Welcome to amux') && s.split('\n')[0]!.includes('amux · 0 sessions'), 'the first-run screen');
+      t.keys('?');
+      await t.waitScreen((s) => s.includes('amux keys'), 'the help overlay');
+      t.keys('Escape');
+      await t.waitScreen((s) => !s.includes('amux keys'), 'the help to close');
+    }
+    for (const t of tuis) await t.quit();
+    for (const t of tuis) {
+      assert.match(t.screen(), /TUI-EXIT=0/);
+      assert.equal(t.stderr(), '', `stderr of ${t.name}`);
+      t.kill();
+    }
+  });
+
+  test('the first-run screen points at amux run and amux demo', async () => {
+    const t = new Tui(env, 'empty', { width: 80, height: 24 });
+    const s = await t.waitScreen((x) => x.includes('Welcome to amux'), 'the welcome screen');
+    assert.match(s, /amux run claude/);
+    assert.match(s, /amux demo/);
+    await t.quit();
+    t.kill();
+  });
+
+  test('a tmux server that goes away shows a message, not a crash', async () => {
+    const other = `amux-test-gone-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+    const otherEnv = { ...env.env, AMUX_TMUX_SOCKET: other, AMUX_NO_DAEMON: '1' };
+    const r = await env.amux(['run', '-c', 'sleep 300', '--name', 'remote'], { env: otherEnv });
+    assert.equal(r.code, 0, r.stderr);
+    const t = new Tui(env, 'gone', { vars: { AMUX_TMUX_SOCKET: other, AMUX_NO_DAEMON: '1' } });
+    try {
+      await t.waitScreen(() => !!t.row('remote'), 'the session of the other server');
+      execFileSync('tmux', ['-L', other, 'kill-server'], { stdio: 'ignore' });
+      await t.waitScreen((s) => s.includes('tmux server not running'), 'the server-gone message', 5000);
+      await t.waitScreen(() => / lost/.test(t.row('remote') ?? ''), 'the session shown as lost');
+      await t.quit();
+      assert.equal(t.stderr(), '');
+    } finally {
+      t.kill();
+      try {
+        execFileSync('tmux', ['-L', other, 'kill-server'], { stdio: 'ignore' });
+      } catch {
+        /* gone */
+      }
+    }
+  });
+
+  test('a config edit reloads the agents; an invalid edit shows its error and keeps the last good config', async () => {
+    const proj = join(env.dir, 'proj');
+    mkdirSync(join(proj, '.amux'), { recursive: true });
+    const file = join(proj, '.amux', 'config.yaml');
+    writeFileSync(file, 'version: 1\nagents:\n  first-agent:\n    command: "sleep 100"\n');
+    const c = new Tui(env, 'cfg', { width: 120, height: 30, cwd: proj });
+    await c.waitScreen((s) => s.includes('Welcome to amux'), 'the TUI');
+    await sleep(300); // the watcher starts after the first load
+    writeFileSync(file, 'version: 1\nagents:\n  first-agent:\n    command: "sleep 100"\n  second-agent:\n    command: "sleep 200"\n');
+    await c.waitScreen((s) => /config reloaded: \d+ agents/.test(s), 'the reload message');
+    writeFileSync(file, 'version: 1\nagents:\n  bad-agent:\n    command: [unclosed\n');
+    await c.waitScreen((s) => s.includes('config:') && s.includes('config.yaml'), 'the config error in the status line');
+    // n still offers the last good agents.
+    c.keys('n');
+    await c.waitScreen((s) => s.includes('second-agent') && s.includes('first-agent'), 'the agents of the last good config');
+    c.keys('Escape');
+    await c.waitScreen((s) => !s.includes('new session: agent'), 'the chooser to close');
+    await c.quit();
+    assert.equal(c.stderr(), '');
+    c.kill();
+  });
+});
+
+describe('amux rename / amux tag', () => {
+  const env = new TestEnv('rename');
+  after(() => env.cleanup());
+
+  test('rename changes the name, the tmux session and keeps the reservation consistent', async () => {
+    assert.equal((await env.amux(['run', '-c', 'sleep 300', '--name', 'one'])).code, 0);
+    assert.equal((await env.amux(['run', '-c', 'sleep 300', '--name', 'two'])).code, 0);
+    const r = await env.amux(['rename', 'one', 'uno']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /renamed one → uno/);
+    const rows = await env.amuxJson<PsRow[]>(['ps', '--json']);
+    const uno = rows.find((x) => x.name === 'uno');
+    assert.ok(uno);
+    assert.equal(uno!.tmux.session, 'amux-uno');
+    const sessions = env.tmux(['list-sessions', '-F', '#{session_name}']).split('\n');
+    assert.ok(sessions.includes('amux-uno') && !sessions.includes('amux-one'));
+    // The old name is free again, the new one is taken.
+    const taken = await env.amux(['rename', 'two', 'uno']);
+    assert.equal(taken.code, 1);
+    assert.match(taken.stderr, /already exists/);
+    assert.equal((await env.amux(['run', '-c', 'sleep 300', '--name', 'one'])).code, 0, 'the old name can be used again');
+    const bad = await env.amux(['rename', 'two', 'no spaces']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /invalid session name/);
+    // attach/capture by the new name work
+    assert.equal((await env.amux(['capture', 'uno'])).code, 0);
+  });
+
+  test('tag adds and removes tags; ps --tag selects by them', async () => {
+    const r = await env.amux(['tag', 'two', 'backend', 'urgent']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /two: backend urgent/);
+    let rows = await env.amuxJson<PsRow[]>(['ps', '--json', '--tag', 'urgent']);
+    assert.deepEqual(rows.map((x) => x.name), ['two']);
+    const rm = await env.amux(['tag', 'two', 'urgent', '--remove', '--json']);
+    assert.equal(rm.code, 0, rm.stderr);
+    assert.deepEqual((JSON.parse(rm.stdout) as PsRow).tags, ['backend']);
+    rows = await env.amuxJson<PsRow[]>(['ps', '--json', '--tag', 'urgent']);
+    assert.equal(rows.length, 0);
+    const bad = await env.amux(['tag', 'two', 'has space']);
+    assert.equal(bad.code, 2);
+  });
+});
