@@ -3,61 +3,55 @@
  * amux entry point. Commands live one verb per file under ./commands and are loaded lazily:
  * only the module of the verb being run is imported, so every command starts near Node's floor.
  */
-import type { CommandClass } from 'clipanion';
+import { Cli, Builtins, type CommandClass } from 'clipanion';
 
-/** First word of the command line → the module that defines it. */
-const MODULES: Record<string, string> = {
-  run: './commands/run.js',
-  ps: './commands/ps.js',
-  ls: './commands/ps.js',
-  attach: './commands/attach.js',
-  stop: './commands/stop.js',
-  rm: './commands/rm.js',
-  logs: './commands/logs.js',
-  tail: './commands/logs.js',
-  doctor: './commands/doctor.js',
-  demo: './commands/demo.js',
-  init: './commands/init.js',
-  config: './commands/config.js',
-  ws: './commands/ws.js',
-  workspace: './commands/ws.js',
-  daemon: './commands/daemon.js',
-  explain: './commands/explain.js',
-  send: './commands/send.js',
-  await: './commands/await.js',
-  capture: './commands/capture.js',
-  keys: './commands/keys.js',
-  statusline: './commands/statusline.js',
-  tui: './commands/tui.js',
-  connect: './commands/connect.js',
-  rename: './commands/rename.js',
-  tag: './commands/tag.js',
+/** First word of the command line → a loader of the module that defines it (static, so bundlers follow it). */
+type Loader = () => Promise<{ commands?: CommandClass[] }>;
+const MODULES: Record<string, Loader> = {
+  run: () => import('./commands/run.js'),
+  ps: () => import('./commands/ps.js'),
+  ls: () => import('./commands/ps.js'),
+  attach: () => import('./commands/attach.js'),
+  stop: () => import('./commands/stop.js'),
+  rm: () => import('./commands/rm.js'),
+  logs: () => import('./commands/logs.js'),
+  tail: () => import('./commands/logs.js'),
+  doctor: () => import('./commands/doctor.js'),
+  demo: () => import('./commands/demo.js'),
+  init: () => import('./commands/init.js'),
+  config: () => import('./commands/config.js'),
+  ws: () => import('./commands/ws.js'),
+  workspace: () => import('./commands/ws.js'),
+  daemon: () => import('./commands/daemon.js'),
+  explain: () => import('./commands/explain.js'),
+  send: () => import('./commands/send.js'),
+  await: () => import('./commands/await.js'),
+  capture: () => import('./commands/capture.js'),
+  keys: () => import('./commands/keys.js'),
+  statusline: () => import('./commands/statusline.js'),
+  tui: () => import('./commands/tui.js'),
+  connect: () => import('./commands/connect.js'),
+  rename: () => import('./commands/rename.js'),
+  tag: () => import('./commands/tag.js'),
 };
 
 async function loadCommands(verb: string | undefined): Promise<CommandClass[]> {
   const wanted = verb && MODULES[verb] ? [MODULES[verb]!] : [...new Set(Object.values(MODULES))];
-  const out: CommandClass[] = [];
-  for (const m of wanted) {
-    try {
-      const mod = (await import(m)) as { commands?: CommandClass[] };
-      out.push(...(mod.commands ?? []));
-    } catch (e) {
-      // A module that is not there yet must not break every other command.
-      if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((e as Error).message).includes(m.slice(2))) throw e;
-    }
-  }
-  return out;
+  const out = new Set<CommandClass>();
+  for (const load of wanted) for (const c of (await load()).commands ?? []) out.add(c);
+  return [...out];
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { Cli, Builtins } = await import('clipanion');
   const { version } = await import('./version.js');
   const colors = !process.env.NO_COLOR && process.stdout.isTTY === true && process.env.TERM !== 'dumb';
   const cli = new Cli({ binaryLabel: 'amux', binaryName: 'amux', binaryVersion: version, enableColors: colors });
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   const verb = argv.find((a) => !a.startsWith('-'));
-  for (const c of await loadCommands(verb)) cli.register(c);
+  // `amux --version` needs no command at all; everything else loads only its own verb.
+  const versionOnly = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v');
+  if (!versionOnly) for (const c of await loadCommands(verb)) cli.register(c);
 
   let command;
   try {

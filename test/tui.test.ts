@@ -77,7 +77,7 @@ class Tui {
   async select(session: string): Promise<void> {
     await this.waitScreen((s) => s.includes(session), `${session} in the table`);
     for (let i = 0; i < 30; i++) {
-      if (this.selectedRow()?.includes(session)) return;
+      if (new RegExp(`\\b${session}\\b`).test(this.selectedRow() ?? '')) return;
       const lines = this.lines();
       const sel = lines.findIndex((l) => l.startsWith('▶ '));
       const want = lines.findIndex((l) => new RegExp(`^(▶ | {2})\\S+ .*\\b${session}\\b`).test(l));
@@ -214,6 +214,38 @@ describe('amux tui', () => {
     const t1 = Date.now();
     await tui.waitScreen(() => / idle/.test(tui.row('quiet') ?? ''), 'quiet shown as idle', 2000);
     assert.ok(Date.now() - t1 <= 2000);
+  });
+
+  test('y answers yes to a waiting dialog, Esc answers no (waiting sessions sort first)', async () => {
+    for (const name of ['asker', 'asker2']) {
+      const r = await env.amux(['run', 'claude', '--name', name, '-e', 'FAKE_START=turn', '-e', 'FAKE_SCRIPT=permission,done', '-e', 'FAKE_SCRIPT_NEXT=done']);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const waiting = await waitFor(async () => (await ps()).filter((r) => r.name.startsWith('asker') && r.state === 'waiting').length === 2, 15_000);
+    assert.ok(waiting, `both askers wait: ${JSON.stringify((await ps()).map((r) => [r.name, r.state]))}`);
+    await tui.waitScreen(() => / waiting/.test(tui.row('asker') ?? '') && / waiting/.test(tui.row('asker2') ?? ''), 'the askers shown as waiting');
+    // Waiting sessions come first in the table.
+    const rows = tui.lines().filter((l) => /^(▶ | {2})\S+ \S/.test(l) && !/STATE/.test(l));
+    assert.match(rows[0]!, / waiting/);
+    assert.match(rows[1]!, / waiting/);
+
+    await tui.select('asker2');
+    tui.keys('y');
+    await tui.waitScreen((s) => /sent 1 to asker2/.test(s), 'the answer sent');
+    const answered = await waitFor(async () => (await find('asker2'))?.state !== 'waiting', 10_000);
+    assert.ok(answered, 'asker2 no longer waits');
+    const pane2 = (await find('asker2'))!.tmux.pane;
+    assert.ok(await waitFor(() => /Done/.test(env.tmux(['capture-pane', '-p', '-t', pane2])), 10_000), 'asker2 went on after yes');
+
+    await tui.select('asker');
+    await sleep(100);
+    tui.keys('Escape');
+    await tui.waitScreen((s) => /sent Escape to asker\b/.test(s), 'the Escape sent');
+    assert.ok(await waitFor(async () => (await find('asker'))?.state !== 'waiting', 10_000), 'asker no longer waits');
+    // y on a session that is not waiting says so and sends nothing.
+    await tui.select('alpha');
+    tui.keys('y');
+    await tui.waitScreen((s) => /alpha is \w+, not waiting/.test(s), 'the refusal');
   });
 
   test('r renames, t tags and a archives the selected session', async () => {
@@ -374,6 +406,23 @@ describe('amux tui: terminals, first run, server gone, config', () => {
     await c.waitScreen((s) => s.includes('second-agent') && s.includes('first-agent'), 'the agents of the last good config');
     c.keys('Escape');
     await c.waitScreen((s) => !s.includes('new session: agent'), 'the chooser to close');
+    // n starts a session: agent from the list, workspace (main checkout), no prompt.
+    c.keys('n');
+    await c.waitScreen((s) => s.includes('new session: agent'), 'the agent chooser');
+    for (let i = 0; i < 40 && !/▶ second-agent/.test(c.screen()); i++) {
+      c.keys('j');
+      await sleep(40);
+    }
+    assert.match(c.screen(), /▶ second-agent/);
+    c.keys('Enter');
+    await c.waitScreen((s) => s.includes('workspace') && s.includes('(main checkout)'), 'the workspace chooser');
+    c.keys('Enter');
+    await c.waitScreen((s) => s.includes('First prompt'), 'the prompt question');
+    c.keys('Enter');
+    await c.waitScreen((s) => s.includes('started second-agent'), 'the start message');
+    const started = await waitFor(async () => (await env.amuxJson<PsRow[]>(['ps', '--json'])).find((r) => r.name === 'second-agent'), 5000);
+    assert.ok(started, 'ps lists the new session');
+    await c.waitScreen(() => !!c.row('second-agent'), 'the new session in the table');
     await c.quit();
     assert.equal(c.stderr(), '');
     c.kill();

@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../util/root.js';
 import { AmuxCommand } from './base.js';
 import { getServer } from './context.js';
 import { Registry } from '../session/registry.js';
@@ -7,7 +8,7 @@ import { loadViews } from '../session/view.js';
 import { removeSession } from '../session/lifecycle.js';
 
 export const DEMO_TAG = 'amux-demo';
-export const demoDir = () => fileURLToPath(new URL('../../examples/demo/', import.meta.url));
+export const demoDir = () => join(PACKAGE_ROOT, 'examples', 'demo');
 
 export class DemoCommand extends AmuxCommand {
   static override paths = [['demo']];

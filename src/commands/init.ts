@@ -1,12 +1,12 @@
 import { Command, Option } from 'clipanion';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../util/root.js';
 import { AmuxCommand } from './base.js';
 import { UsageError, AmuxError } from '../util/errors.js';
 import { ask } from '../util/prompt.js';
 
-export const templatesDir = () => fileURLToPath(new URL('../../templates/', import.meta.url));
+export const templatesDir = () => join(PACKAGE_ROOT, 'templates');
 export const schemaPath = () => join(templatesDir(), 'config.schema.json');
 
 export function templateNames(): string[] {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI_ENTRY } from '../util/root.js';
 import { homeDir } from '../util/paths.js';
 import { version } from '../version.js';
 import { resolveSocket, socketLabel, type SocketChoice } from '../tmux/exec.js';
@@ -165,7 +165,7 @@ export async function ensureDaemon(socket: SocketChoice = resolveSocket()): Prom
     const again = readDaemon(socket);
     if (again && again.version === version) return { info: again, started: false };
     if (again) await stopDaemon(socket); // an older amux's daemon: replace it
-    const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+    const cli = CLI_ENTRY;
     const log = openSync(paths.log, 'a', 0o600);
     const child = spawn(process.execPath, [cli, 'daemon', 'run'], {
       detached: true,

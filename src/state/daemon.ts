@@ -69,7 +69,8 @@ export async function runDaemon(): Promise<number> {
       ctl.on('exit', () => {
         exited = true;
       });
-      const monitor = new Monitor(ctl, { socketLabel: server.label, notifyFor, log });
+      const reap = () => void server.cmd(['run-shell', 'true']).catch(() => undefined);
+      const monitor = new Monitor(ctl, { socketLabel: server.label, notifyFor, log, reap });
       let idleSince = Date.now();
       while (!stopping && !exited) {
         const mine = readDaemon(socket);

@@ -19,6 +19,14 @@
  *      (running while output came within idleAfter, idle after)
  * `stuck` is `running` whose progress (new content, a changed token count, a new work hook)
  * has not moved for `stuckAfter`: a turning spinner and a ticking clock are not progress.
+ *
+ * Feeding it (what the daemon must do):
+ *   - call `decide` every tick even when nothing was captured: settle, overrule, idleAfter and
+ *     stuckAfter are rules of time. Pass `screen`/`progress` only for a NEW capture (or the
+ *     same ones again: equal keys are no progress); with null the engine keeps its memory.
+ *   - capture when window_activity / the log moved, and when @amux_hook_at changed: "a screen
+ *     captured after the hook" decides whether a Stop or permission hook is contradicted.
+ *   - after a restart, start from `prevFromPublished(@amux_state, @amux_state_since)`.
  */
 import type { Verdict } from './detectors.js';
 import { isDetectorKind } from './detectors.js';

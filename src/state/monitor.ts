@@ -25,6 +25,8 @@ interface Tracked {
   capturedAt: number;
   /** Last published values, to publish only changes. */
   published: { state: string; since: number; reason: string; explain: string; icon: string; window: string } | null;
+  /** The last hook time seen: a new hook asks for a capture taken after it. */
+  hookAt: string;
   /** Last notification: state and time (one per transition, never a storm). */
   notified: { state: string; at: number } | null;
 }
@@ -35,6 +37,12 @@ export interface MonitorOptions {
   notifyFor?: (project: string) => NotifyConfig | null;
   log?: (msg: string) => void;
   now?: () => number;
+  /**
+   * Nudges tmux to reap a dead pane's process. tmux 3.3a can miss a pane process's exit (it
+   * stays a zombie and pane_dead_status stays empty) until some other child of the server exits;
+   * a `run-shell true` (a plain client call, never over control mode) is such a child.
+   */
+  reap?: () => void;
 }
 
 /**
@@ -51,6 +59,7 @@ export class Monitor {
   private registry = new Registry();
   private summary: string | null = null;
   private first = true;
+  private lastReap = 0;
   constructor(
     private readonly tmux: Commander,
     private readonly opts: MonitorOptions,
@@ -78,6 +87,7 @@ export class Monitor {
     const byPane = new Map(rows.map((p) => [p.paneId, p]));
     const records = this.loadRecords();
     const live = new Set<string>();
+    let needReap = false;
 
     // Decide which panes to capture, then capture them all in one pipelined batch.
     const plan: { rec: SessionRecord; pane: PaneRow | null; t: Tracked; capture: boolean; outputAt: number | null }[] = [];
@@ -86,7 +96,7 @@ export class Monitor {
       const pane = matchPane(rec, byPane);
       let t = this.tracked.get(rec.id);
       if (!t) {
-        t = { memory: initialMemory(rec, pane, now), logSize: -1, logMtime: 0, screen: null, capturedAt: 0, published: null, notified: null };
+        t = { memory: initialMemory(rec, pane, now), logSize: -1, logMtime: 0, screen: null, capturedAt: 0, hookAt: '', published: null, notified: null };
         // After a restart, what was published stands: no false transition, no repeated notification.
         if (pane?.opts.state) t.notified = { state: pane.opts.state, at: now };
         this.tracked.set(rec.id, t);
@@ -105,10 +115,17 @@ export class Monitor {
       t.logMtime = mtime;
       const outputAt = size > 0 ? mtime : null;
       const due = t.memory.recheckAt !== null && now >= t.memory.recheckAt;
-      const capture = !!pane && !pane.paneDead && (moved || t.screen === null || due || now - t.capturedAt > 15_000);
+      const hookMoved = !!pane && pane.opts.hookAt !== t.hookAt;
+      if (pane) t.hookAt = pane.opts.hookAt;
+      const capture = !!pane && !pane.paneDead && (moved || hookMoved || t.screen === null || due || now - t.capturedAt > 15_000);
+      if (pane?.paneDead && pane.paneDeadStatus === null && pane.paneDeadTime && now - pane.paneDeadTime * 1000 > 1000) needReap = true;
       plan.push({ rec, pane, t, capture, outputAt });
     }
     for (const id of this.tracked.keys()) if (!live.has(id)) this.tracked.delete(id);
+    if (needReap && now - this.lastReap > 2000) {
+      this.lastReap = now;
+      this.opts.reap?.();
+    }
 
     const captures = await Promise.all(
       plan.map((p) => (p.capture ? this.tmux.command(['capture-pane', '-p', '-J', '-t', p.pane!.paneId]).catch(() => null) : Promise.resolve(null))),

@@ -105,6 +105,8 @@ export class TuiApp implements ModalHost {
 
   private previewOffset = 0;
   private previewFor: string | null = null;
+  private previewDone = '';
+  private previewAt = 0;
   private previewBusy = false;
   private previewAgain = false;
 
@@ -405,7 +407,7 @@ export class TuiApp implements ModalHost {
         this.loaded = true;
         this.rebuildRows();
         this.render();
-        this.requestPreview();
+        this.requestPreview(false);
       } while (this.refreshAgain && !this.closed);
     } finally {
       this.refreshing = false;
@@ -448,8 +450,23 @@ export class TuiApp implements ModalHost {
     return r && r.kind === 'session' ? r.view : null;
   }
 
-  /** Captures the selected pane for the preview (one capture-pane); coalesces bursts. */
-  requestPreview(): void {
+  /** What the preview depends on: when none of it moved, the pane's screen has not changed. */
+  private previewKey(v: SessionView | null): string {
+    if (!v) return '';
+    const p = v.pane;
+    return [v.record.id, p?.paneId, p?.paneDead, p?.windowActivity, v.lastOutputAt, this.previewOffset, this.previewHeight(), this.width].join('|');
+  }
+
+  /**
+   * Captures the selected pane for the preview (one capture-pane); coalesces bursts. Unforced
+   * (the tick), it captures only when the pane wrote something since the last capture (its log
+   * grew) or every 5 s, so an idle dashboard costs one list-panes a second.
+   */
+  requestPreview(force = true): void {
+    if (!force && !this.previewBusy) {
+      const key = this.previewKey(this.selectedView());
+      if (key === this.previewDone && Date.now() - this.previewAt < 5000) return;
+    }
     if (this.previewBusy) {
       this.previewAgain = true;
       return;
@@ -481,6 +498,7 @@ export class TuiApp implements ModalHost {
     }
     const id = v.record.id;
     const offset = this.previewOffset;
+    const key = this.previewKey(v);
     let text: string;
     try {
       text = await this.server.pane(v.pane.paneId).capture({ escapes: true, joinWrapped: false, start: -(offset + H) });
@@ -495,6 +513,8 @@ export class TuiApp implements ModalHost {
     const win = previewWindow(text, H, offset, W);
     this.previewOffset = win.offset;
     this.previewFor = id;
+    this.previewDone = key;
+    this.previewAt = Date.now();
     this.preview.setContent(win.lines.join('\n'));
     this.sep.setContent(this.sepText());
     this.screen.render();

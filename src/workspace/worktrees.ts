@@ -69,7 +69,7 @@ export interface WorkspaceOptions {
   /** Progress lines ("copied .env", "$ npm install"); default: stderr. */
   log?: (line: string) => void;
   /** Where setup commands' output goes; default: this process's stderr. */
-  output?: NodeJS.WritableStream;
+  output?: { write(chunk: Buffer | string): unknown };
 }
 
 export function defaultBranch(name: string): string {
@@ -288,7 +288,7 @@ async function freshWorkspace(ctx: RepoContext, name: string, opts: WorkspaceOpt
   const branch = opts.branch ?? defaultBranch(name);
   if (!(await isValidBranchName(ctx.mainTop, branch))) throw new UsageError(`invalid branch name ${JSON.stringify(branch)}`);
   const fromConfig = opts.base === undefined && ctx.config.workspaces?.baseBranch !== undefined;
-  const baseRef = opts.base ?? ctx.config.workspaces?.baseBranch ?? 'HEAD';
+  let baseRef = opts.base ?? ctx.config.workspaces?.baseBranch ?? 'HEAD';
   if (baseRef.startsWith('-')) throw new UsageError(`invalid base ${JSON.stringify(baseRef)}`);
   const baseSha = await resolveCommit(ctx.mainTop, baseRef);
   if (!baseSha) {
@@ -297,6 +297,7 @@ async function freshWorkspace(ctx: RepoContext, name: string, opts: WorkspaceOpt
     throw new AmuxError(`unknown base "${baseRef}"${what}: no such branch, tag or commit`);
   }
 
+  if (baseRef === 'HEAD') baseRef = (await gitLine(ctx.mainTop, ['symbolic-ref', '--quiet', '--short', 'HEAD'])) || 'HEAD';
   const exists = await branchExists(ctx.mainTop, branch);
   let base = baseSha;
   if (exists && opts.base !== undefined) {
@@ -445,12 +446,12 @@ async function runSetup(rec: WorkspaceRecord, dir: string, commands: string[], o
   for (const cmd of commands) {
     log(`setup: $ ${cmd}`);
     const out = opts.output;
-    const useFd = !out || out === process.stderr;
+    const useFd = !out || out === (process.stderr as unknown);
     const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
       const child = spawn(shell, ['-c', cmd], { cwd: dir, env, stdio: ['ignore', useFd ? 2 : 'pipe', useFd ? 2 : 'pipe'] });
       if (!useFd) {
-        child.stdout?.pipe(out!, { end: false });
-        child.stderr?.pipe(out!, { end: false });
+        child.stdout?.on('data', (b: Buffer) => out!.write(b));
+        child.stderr?.on('data', (b: Buffer) => out!.write(b));
       }
       child.on('error', (error) => resolve({ code: null, signal: null, error }));
       child.on('close', (code, signal) => resolve({ code, signal }));

@@ -1,0 +1,132 @@
+/** amux run in workspaces, attach inside tmux, and the demo. */
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestEnv, waitFor, CLI } from './helpers.ts';
+
+interface Row {
+  id: string;
+  name: string;
+  workspace: string | null;
+  cwd: string;
+  state: string;
+  agent: string;
+  tmux: { session: string; sessionId?: string; pane: string };
+}
+
+describe('run --workspace', () => {
+  const env = new TestEnv('runws');
+  after(() => env.cleanup());
+
+  test('creates the worktree when missing, runs there, and rm removes a clean workspace', async () => {
+    const repo = env.gitRepo('repo', { 'README.md': '# r\n', '.gitignore': '.env\n' });
+    writeFileSync(join(repo, '.env'), 'TOKEN=abc\n');
+    mkdirSync(join(repo, '.amux'), { recursive: true });
+    writeFileSync(join(repo, '.amux', 'config.yaml'), 'workspaces:\n  copy: [".env*"]\n');
+    const r = await env.amux(['run', '-c', 'pwd; cat .env; sleep 60', '--workspace', 'feat', '--name', 'inws', '--json'], { cwd: repo });
+    assert.equal(r.code, 0, r.stderr);
+    const row = JSON.parse(r.stdout) as Row;
+    const wt = join(repo, '.amux', 'workspaces', 'feat');
+    assert.equal(row.workspace, 'feat');
+    assert.equal(row.cwd, wt);
+    assert.ok(existsSync(join(wt, 'README.md')));
+    assert.equal(env.git(wt, 'rev-parse', '--abbrev-ref', 'HEAD').trim(), 'amux/feat');
+    const log = await waitFor(async () => {
+      const out = (await env.amux(['logs', 'inws'], { cwd: repo })).stdout;
+      return out.includes('TOKEN=abc') ? out : '';
+    });
+    assert.ok(log.includes(wt), 'the agent runs in the worktree');
+    // a second agent joins the existing workspace
+    const r2 = await env.amux(['run', 'shell', '--workspace', 'feat', '--json'], { cwd: repo });
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.equal((JSON.parse(r2.stdout) as Row).name, 'shell-feat');
+    // ps filters by workspace and project
+    const inFeat = await env.amuxJson<Row[]>(['ps', '--json', '-w', 'feat'], { cwd: repo });
+    assert.equal(inFeat.length, 2);
+    const here = await env.amuxJson<Row[]>(['ps', '--json', '--here'], { cwd: repo });
+    assert.equal(here.length, 2);
+    const elsewhere = await env.amuxJson<Row[]>(['ps', '--json', '--here'], { cwd: env.dir });
+    assert.equal(elsewhere.length, 0);
+    // rm of one session keeps the workspace the other still uses; the last one removes it
+    const rm1 = await env.amux(['rm', '--force', 'inws'], { cwd: repo });
+    assert.equal(rm1.code, 0, rm1.stderr);
+    assert.match(rm1.stderr, /kept workspace feat/);
+    assert.ok(existsSync(wt));
+    const rm2 = await env.amux(['rm', '--force', 'shell-feat'], { cwd: repo });
+    assert.equal(rm2.code, 0, rm2.stderr);
+    assert.match(rm2.stdout, /removed workspace feat/);
+    assert.equal(existsSync(wt), false);
+  });
+
+  test('rm keeps a workspace with uncommitted work', async () => {
+    const repo = env.gitRepo('repo2');
+    const r = await env.amux(['run', '-c', 'echo change > new-file.txt; sleep 60', '--workspace', 'dirty', '--name', 'dirtyone'], { cwd: repo });
+    assert.equal(r.code, 0, r.stderr);
+    const wt = join(repo, '.amux', 'workspaces', 'dirty');
+    await waitFor(() => existsSync(join(wt, 'new-file.txt')));
+    const rm = await env.amux(['rm', '--force', 'dirtyone'], { cwd: repo });
+    assert.equal(rm.code, 0, rm.stderr);
+    assert.match(rm.stderr, /kept workspace dirty/);
+    assert.ok(existsSync(join(wt, 'new-file.txt')), 'nothing lost');
+  });
+});
+
+describe('attach inside tmux', () => {
+  const env = new TestEnv('attach');
+  const outer = new TestEnv('outer');
+  after(async () => {
+    await outer.cleanup();
+    await env.cleanup();
+  });
+
+  test('switch-client moves the attached client to the session', async () => {
+    assert.equal((await env.amux(['run', '-c', 'sleep 120', '--name', 'target'])).code, 0);
+    // A real client: `tmux attach` to a home session, running in a pane of a second (outer) server.
+    env.tmux(['new-session', '-d', '-s', 'home', '-x', '100', '-y', '30']);
+    outer.tmux(['new-session', '-d', '-s', 'term', '-x', '120', '-y', '40', `env -u TMUX tmux -L ${env.socket} attach -t home`]);
+    // The monitor's control-mode client is listed too: look at terminal clients only.
+    const clientOn = () =>
+      env
+        .tmux(['list-clients', '-F', '#{client_control_mode} #{client_session}'])
+        .split('\n')
+        .filter((l) => l.startsWith('0 '))
+        .map((l) => l.slice(2))
+        .join(',');
+    assert.ok(await waitFor(() => clientOn() === 'home'), `client attached to home; outer pane shows: ${outer.tmux(['capture-pane', '-p', '-t', '=term:'])}`);
+    // Inside the home session, run `amux attach target` as a user would.
+    const cmd = `AMUX_TMUX_SOCKET=${env.socket} AMUX_HOME=${env.home} XDG_CONFIG_HOME=${env.env.XDG_CONFIG_HOME} ${process.execPath} ${CLI} attach target`;
+    env.tmux(['send-keys', '-t', '=home:', '-l', cmd]);
+    env.tmux(['send-keys', '-t', '=home:', 'Enter']);
+    const moved = await waitFor(() => clientOn() === 'amux-target', 10_000);
+    assert.ok(moved, `client moved to amux-target (on ${clientOn()})`);
+  });
+});
+
+describe('demo', () => {
+  const env = new TestEnv('demo');
+  after(() => env.cleanup());
+
+  test('amux demo starts agents that move through states; --stop removes them', async () => {
+    const r = await env.amux(['demo', '--no-tui']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /started demo-builder/);
+    const rows = await env.amuxJson<Row[]>(['ps', '--json']);
+    assert.ok(rows.filter((x) => x.agent.startsWith('demo-')).length >= 3);
+    // the builder works, then asks for permission
+    const seen = new Set<string>();
+    const ok = await waitFor(async () => {
+      for (const x of await env.amuxJson<Row[]>(['ps', '--json'])) if (x.agent === 'demo-builder' || x.agent === 'demo-reviewer') seen.add(x.state);
+      return seen.has('running') && seen.has('waiting');
+    }, 30_000, 300);
+    assert.ok(ok, `demo agents showed running and waiting (saw ${[...seen].join(', ')})`);
+    // answering moves it on
+    await env.amux(['keys', 'demo-builder', '1']);
+    const again = await env.amux(['demo', '--no-tui']);
+    assert.match(again.stdout, /already running/);
+    const stop = await env.amux(['demo', '--stop']);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stdout, /removed 3 demo session/);
+    assert.equal((await env.amuxJson<Row[]>(['ps', '--json', '--all'])).length, 0);
+  });
+});
