@@ -150,6 +150,19 @@ describe('amux tui', () => {
     assert.doesNotMatch(tui.screen(), /alpha-ready/, 'the preview shows the new selection');
   });
 
+  test('a mouse click selects a row', async () => {
+    await tui.select('alpha');
+    const lines = tui.lines();
+    const y = lines.findIndex((l) => /^ {2}\S+ .*\bvictim\b/.test(l));
+    assert.ok(y > 0, 'victim is listed and not selected');
+    // X10 mouse encoding (blessed turns on utf8 mouse mode, the same bytes for small coordinates).
+    const at = (b: number) => `\x1b[M${String.fromCharCode(32 + b)}${String.fromCharCode(32 + 10)}${String.fromCharCode(32 + y + 1)}`;
+    env.tmux(['send-keys', '-t', tui.target, '-l', at(0)]);
+    env.tmux(['send-keys', '-t', tui.target, '-l', at(3)]);
+    await tui.waitScreen(() => /\bvictim\b/.test(tui.selectedRow() ?? ''), 'victim selected by the click');
+    await tui.waitScreen((s) => /^── victim · /m.test(s), 'the preview of victim');
+  });
+
   test('/ filters the table, and an empty filter shows everything again', async () => {
     tui.keys('/');
     await tui.waitScreen((s) => s.includes('filter'), 'the filter prompt');
@@ -320,6 +333,38 @@ describe('amux tui', () => {
       const switched = await waitFor(() => (env.tryTmux(['list-clients', '-F', '#{client_session}']) ?? '').split('\n').includes('amux-alpha'), 5000);
       assert.ok(switched, `the client switched to amux-alpha: ${env.tryTmux(['list-clients', '-F', '#{client_session}'])}`);
       await tui.waitScreen((s) => s.includes('switched to alpha'), 'the status line');
+    } finally {
+      try {
+        execFileSync('tmux', ['-L', outer, 'kill-server'], { stdio: 'ignore' });
+      } catch {
+        /* gone */
+      }
+    }
+  });
+
+  test('Enter outside tmux attaches in the terminal, and the TUI comes back on detach', async () => {
+    // The TUI runs in a pane of another server with TMUX unset: to it, that is a plain terminal.
+    const outer = `amux-test-plain-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+    const vars = `TERM=tmux-256color LANG=C.UTF-8 AMUX_TMUX_SOCKET=${q(env.socket)} AMUX_HOME=${q(env.home)} XDG_CONFIG_HOME=${q(env.env.XDG_CONFIG_HOME!)} HOME=${q(env.env.HOME!)} PATH=${q(env.env.PATH!)}`;
+    const err = join(env.dir, 'plain.stderr');
+    const otmux = (...a: string[]) => execFileSync('tmux', ['-L', outer, ...a], { encoding: 'utf8', env: env.env });
+    try {
+      otmux('new-session', '-d', '-x', '110', '-y', '35', '-s', 'o', `env -u TMUX -u TMUX_PANE ${vars} ${q(process.execPath)} ${q(CLI)} tui 2>${q(err)}; echo TUI-EXIT=$?; sleep 600`);
+      const screen = () => otmux('capture-pane', '-p', '-t', '=o:');
+      assert.ok(await waitFor(() => /^▶ .*\balpha\b/m.test(screen()) || screen().includes('alpha'), 8000, 50), screen());
+      for (let i = 0; i < 30 && !/^▶ .*\balpha\b/m.test(screen()); i++) {
+        otmux('send-keys', '-t', '=o:', 'j');
+        await sleep(60);
+      }
+      assert.match(screen(), /^▶ .*\balpha\b/m);
+      otmux('send-keys', '-t', '=o:', 'Enter');
+      const clients = () => (env.tryTmux(['list-clients', '-F', '#{client_session}']) ?? '').split('\n');
+      assert.ok(await waitFor(() => clients().includes('amux-alpha'), 5000), `attached to amux-alpha: ${clients().join(',')}`);
+      env.tmux(['detach-client', '-s', 'amux-alpha']);
+      assert.ok(await waitFor(() => /back from alpha/.test(screen()) && /amux · \d+ sessions/.test(screen()), 5000, 50), `the TUI is back:\n${screen()}`);
+      otmux('send-keys', '-t', '=o:', 'q');
+      assert.ok(await waitFor(() => screen().includes('TUI-EXIT=0'), 5000, 50));
+      assert.equal(readFileSync(err, 'utf8'), '');
     } finally {
       try {
         execFileSync('tmux', ['-L', outer, 'kill-server'], { stdio: 'ignore' });

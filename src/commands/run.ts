@@ -69,8 +69,8 @@ export class RunCommand extends AmuxCommand {
     if (this.workspace !== undefined) {
       const { ensureWorkspace } = await import('../workspace/worktrees.js');
       const ws = await ensureWorkspace(config, this.workspace);
-      if (ws.created) this.err(`created workspace ${this.workspace} at ${ws.path} (branch ${ws.branch})`);
-      cwd = ws.path;
+      // The project's own folder inside the worktree (the project can be a subfolder of the repo).
+      cwd = ws.dir;
       workspace = this.workspace;
     }
 

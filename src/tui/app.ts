@@ -745,14 +745,19 @@ export class TuiApp implements ModalHost {
         // amux's server is not the one we run in: a popup on ours holds a nested client of amux's.
         const outer = socketArgs(resolveSocket({ TMUX: env.TMUX }));
         const inner = ['env', '-u', 'TMUX', 'tmux', ...this.server.args, 'attach-session', '-t', target].map(shQuote).join(' ');
-        await new Promise<void>((resolve, reject) =>
-          execFile('tmux', [...outer, 'display-popup', '-E', '-w', '90%', '-h', '90%', inner], (err) => (err ? reject(err) : resolve())),
+        const popped = await new Promise<boolean>((resolve) =>
+          execFile('tmux', [...outer, 'display-popup', '-E', '-w', '90%', '-h', '90%', inner], (err) => resolve(!err)),
         );
-        this.flash(`back from ${v.record.name}`, 'ok');
-        return;
+        if (popped) {
+          this.flash(`back from ${v.record.name}`, 'ok');
+          return;
+        }
+        // No client to show a popup on: attach in this terminal instead, as outside tmux.
       }
+      const childEnv = { ...process.env };
+      delete childEnv.TMUX;
       await new Promise<void>((resolve) => {
-        this.screen.exec('tmux', [...this.server.args, 'attach-session', '-t', target], {}, () => resolve());
+        this.screen.exec('tmux', [...this.server.args, 'attach-session', '-t', target], { env: childEnv }, () => resolve());
       });
       this.screen.program.hideCursor();
       this.screen.realloc();
