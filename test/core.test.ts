@@ -268,6 +268,16 @@ describe('environment problems', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
 
+  test('tmux older than 3.2 is a one-line error', async () => {
+    const bin = join(env.dir, 'oldtmux');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'tmux'), '#!/bin/sh\necho "tmux 2.9a"\n', { mode: 0o755 });
+    const r = await env.amux(['ps'], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /tmux 2\.9a is too old: amux needs tmux 3\.2 or newer/);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+  });
+
   test('ps with no server running lists nothing, and usage errors exit 2', async () => {
     const r = await env.amux(['ps']);
     assert.equal(r.code, 0, r.stderr);

@@ -474,6 +474,56 @@ describe('amux tui: terminals, first run, server gone, config', () => {
   });
 });
 
+describe('amux tui: workspaces', () => {
+  const env = new TestEnv('tuiws');
+  after(() => env.cleanup());
+
+  test('w lists workspaces; c creates one; Enter starts a session there; d removes it after a confirmation', async () => {
+    const repo = env.gitRepo('wsproj');
+    const t = new Tui(env, 'ws', { width: 120, height: 32, cwd: repo });
+    try {
+      await t.waitScreen((s) => s.includes('Welcome to amux'), 'the TUI');
+      t.keys('w');
+      await t.waitScreen((s) => s.includes('workspaces of') && s.includes('(none)'), 'the empty workspaces view');
+      t.keys('c');
+      await t.waitScreen((s) => s.includes('Workspace name'), 'the name prompt');
+      t.type('feat');
+      t.keys('Enter');
+      await t.waitScreen((s) => /workspace feat created/.test(s) && /▶ feat/.test(s), 'feat created and listed', 20_000);
+      assert.ok(existsSync(join(repo, '.amux', 'workspaces', 'feat')), 'the worktree exists');
+      t.keys('Enter');
+      await t.waitScreen((s) => s.includes('new session: agent'), 'the agent chooser');
+      for (let i = 0; i < 40 && !/▶ shell\b/.test(t.screen()); i++) {
+        t.keys('j');
+        await sleep(40);
+      }
+      assert.match(t.screen(), /▶ shell\b/);
+      t.keys('Enter');
+      await t.waitScreen((s) => s.includes('First prompt'), 'the prompt question');
+      t.keys('Enter');
+      const started = await waitFor(async () => (await env.amuxJson<Array<PsRow & { workspace: string | null; cwd: string }>>(['ps', '--json'])).find((r) => r.workspace === 'feat'), 8000);
+      assert.ok(started, 'a session runs in workspace feat');
+      assert.equal(started!.cwd, join(repo, '.amux', 'workspaces', 'feat'));
+      await t.waitScreen(() => /\bfeat\b/.test(t.row(started!.name) ?? ''), 'the session with its workspace in the table');
+      t.keys('v');
+      await t.waitScreen((s) => /▾ wsproj \/ feat \(1\)/.test(s), 'grouped by workspace');
+      t.keys('w');
+      await t.waitScreen((s) => /▶ feat .*1 session/.test(s), 'feat with its live session');
+      t.keys('d');
+      await t.waitScreen((s) => s.includes('has 1 live session'), 'the confirmation naming the blocker');
+      t.keys('y');
+      await t.waitScreen((s) => /removed workspace feat/.test(s), 'feat removed', 20_000);
+      assert.ok(!existsSync(join(repo, '.amux', 'workspaces', 'feat')), 'the worktree is gone');
+      t.keys('Escape');
+      await t.waitScreen((s) => !s.includes('workspaces of'), 'the view to close');
+      await t.quit();
+      assert.equal(t.stderr(), '');
+    } finally {
+      t.kill();
+    }
+  });
+});
+
 describe('amux rename / amux tag', () => {
   const env = new TestEnv('rename');
   after(() => env.cleanup());

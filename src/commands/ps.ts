@@ -4,7 +4,7 @@ import { AmuxCommand } from './base.js';
 import { getServer } from './context.js';
 import type { Server } from '../tmux/server.js';
 import { Registry } from '../session/registry.js';
-import { loadViews, viewJson, type SessionView } from '../session/view.js';
+import { buildViews, viewJson, type SessionView } from '../session/view.js';
 import { filterViews, sortViews } from '../session/select.js';
 import { renderTable, truncate } from '../util/table.js';
 import { formatAge } from '../util/duration.js';
@@ -41,11 +41,16 @@ export class PsCommand extends AmuxCommand {
       project = loadConfig({ cwd: process.cwd() }).projectRoot;
     }
     const server = await getServer();
-    await ensureMonitor(server);
-    const read = async () =>
-      sortViews(
-        filterViews(await loadViews(server), { all: this.all, project, workspace: this.workspace, agent: this.agent, tag: this.tag }),
-      );
+    const registry = new Registry();
+    const records = () => registry.list().filter((r) => r.tmux.socket === server.label);
+    const first = records();
+    if (first.length > 0) await ensureMonitor(server);
+    let recs: typeof first | null = first;
+    const read = async () => {
+      const views = buildViews(recs ?? records(), await server.listPanes());
+      recs = null; // --watch re-reads the registry on every redraw
+      return sortViews(filterViews(views, { all: this.all, project, workspace: this.workspace, agent: this.agent, tag: this.tag }));
+    };
     if (this.watch) return this.watchLoop(read);
     const views = await read();
     if (this.jsonOut) this.json(views.map(viewJson));
@@ -69,8 +74,6 @@ export class PsCommand extends AmuxCommand {
 
 /** Asks the state monitor to run (when it exists), so the states read are live. */
 export async function ensureMonitor(server: Server): Promise<void> {
-  // No session recorded on this server: nothing to watch, no monitor to start.
-  if (!new Registry().list().some((r) => r.tmux.socket === server.label)) return;
   const { ensureDaemon, waitReady } = await import('../state/daemon-client.js');
   const { started } = await ensureDaemon(server.socket);
   // A monitor started just now has published nothing yet: give it its first tick.

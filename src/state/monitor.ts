@@ -25,6 +25,8 @@ interface Tracked {
   capturedAt: number;
   /** Last published values, to publish only changes. */
   published: { state: string; since: number; reason: string; explain: string; icon: string; window: string } | null;
+  /** When the pane was first seen dead with no exit status (tmux may need a nudge to reap it). */
+  deadNoStatusSince?: number;
   /** The last hook time seen: a new hook asks for a capture taken after it. */
   hookAt: string;
   /** Last notification: state and time (one per transition, never a storm). */
@@ -118,7 +120,10 @@ export class Monitor {
       const hookMoved = !!pane && pane.opts.hookAt !== t.hookAt;
       if (pane) t.hookAt = pane.opts.hookAt;
       const capture = !!pane && !pane.paneDead && (moved || hookMoved || t.screen === null || due || now - t.capturedAt > 15_000);
-      if (pane?.paneDead && pane.paneDeadStatus === null && pane.paneDeadTime && now - pane.paneDeadTime * 1000 > 1000) needReap = true;
+      if (pane?.paneDead && pane.paneDeadStatus === null) {
+        t.deadNoStatusSince ??= now;
+        if (now - t.deadNoStatusSince > 800) needReap = true;
+      }
       plan.push({ rec, pane, t, capture, outputAt });
     }
     for (const id of this.tracked.keys()) if (!live.has(id)) this.tracked.delete(id);

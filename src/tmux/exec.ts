@@ -1,4 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { amuxHome } from '../util/paths.js';
 import { TmuxError, TmuxNotFoundError, TmuxVersionError, ServerNotRunningError, isNoServer } from './errors.js';
 
 /** Which tmux server to talk to: `-L name`, `-S path`, or tmux's default socket. */
@@ -78,25 +81,76 @@ export function execTmuxInteractive(socket: SocketChoice, args: string[]): Promi
   });
 }
 
-let versionCache: Promise<{ major: number; minor: number; text: string }> | undefined;
+let versionCache: Promise<TmuxVersion> | undefined;
 
-/** `tmux -V`, parsed. Rejects when tmux is missing or older than 3.2. */
-export function checkTmuxVersion(): Promise<{ major: number; minor: number; text: string }> {
-  versionCache ??= new Promise((resolve, reject) => {
-    execFile('tmux', ['-V'], { encoding: 'utf8' }, (err, stdout) => {
-      if (err) {
-        const e = err as NodeJS.ErrnoException;
-        return reject(e.code === 'ENOENT' ? new TmuxNotFoundError() : new TmuxError(['-V'], null, String(err.message)));
-      }
-      const text = stdout.trim().replace(/^tmux\s+/, '');
-      const m = /(\d+)\.(\d+)/.exec(text);
-      // "next-3.5" and "master" builds are newer than anything we require.
-      if (!m) return resolve({ major: 99, minor: 0, text });
-      const major = Number(m[1]);
-      const minor = Number(m[2]);
-      if (major < 3 || (major === 3 && minor < 2)) return reject(new TmuxVersionError(text));
-      resolve({ major, minor, text });
+export interface TmuxVersion {
+  major: number;
+  minor: number;
+  text: string;
+}
+
+/** The tmux binary execvp would run, or null when none is on PATH. */
+function tmuxBinary(env: NodeJS.ProcessEnv = process.env): string | null {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, 'tmux');
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
+  }
+  return null;
+}
+
+function parseVersion(stdout: string): TmuxVersion {
+  const text = stdout.trim().replace(/^tmux\s+/, '');
+  const m = /(\d+)\.(\d+)/.exec(text);
+  // "next-3.5" and "master" builds are newer than anything we require.
+  if (!m) return { major: 99, minor: 0, text };
+  return { major: Number(m[1]), minor: Number(m[2]), text };
+}
+
+/**
+ * `tmux -V`, parsed. Rejects when tmux is missing or older than 3.2. The answer is cached per
+ * binary (path, size, mtime) in AMUX_HOME, so a command does not pay a process for it each time.
+ */
+export function checkTmuxVersion(): Promise<TmuxVersion> {
+  versionCache ??= (async () => {
+    const bin = tmuxBinary();
+    if (!bin) throw new TmuxNotFoundError();
+    let key = '';
+    let cacheFile = '';
+    try {
+      const st = statSync(bin);
+      key = `${bin}:${st.size}:${st.mtimeMs}`;
+      cacheFile = join(amuxHome(), 'tmux-version.json');
+      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { key: string; version: TmuxVersion };
+      if (cached.key === key) return check(cached.version);
+    } catch {
+      /* no cache yet */
+    }
+    const version = await new Promise<TmuxVersion>((resolve, reject) => {
+      execFile(bin, ['-V'], { encoding: 'utf8' }, (err, stdout) => {
+        if (err) return reject(new TmuxError(['-V'], null, String(err.message)));
+        resolve(parseVersion(stdout));
+      });
     });
-  });
+    if (cacheFile) {
+      try {
+        mkdirSync(amuxHome(), { recursive: true, mode: 0o700 });
+        writeFileSync(cacheFile, JSON.stringify({ key, version }), { mode: 0o600 });
+      } catch {
+        /* a read-only home only costs the next command a process */
+      }
+    }
+    return check(version);
+  })();
   return versionCache;
+}
+
+function check(v: TmuxVersion): TmuxVersion {
+  if (v.major < 3 || (v.major === 3 && v.minor < 2)) throw new TmuxVersionError(v.text);
+  return v;
 }

@@ -11,40 +11,11 @@ import { lastLines, logSize } from '../session/logs.js';
 import { ChooseModal, TextViewModal, type ChooseItem } from './dialogs.js';
 import type { TuiApp } from './app.js';
 
-/** A workspace as the workspace module lists it (only the fields the TUI shows). */
-export interface WorkspaceInfo {
-  name: string;
-  path: string;
-  branch?: string | null;
-  dirty?: boolean;
-  sessions?: number;
-}
-
-interface WorkspaceModule {
-  listWorkspaces(config: AmuxConfig): Promise<unknown[]> | unknown[];
-  ensureWorkspace(config: AmuxConfig, name: string): Promise<{ path: string; created?: boolean; branch?: string }>;
-  removeWorkspace(config: AmuxConfig, name: string, opts: { force?: boolean }): Promise<unknown>;
-}
+type WorkspaceModule = typeof import('../workspace/worktrees.js');
+type WorkspaceStatus = Awaited<ReturnType<WorkspaceModule['listWorkspaceStatus']>>[number];
 
 async function workspaceModule(): Promise<WorkspaceModule> {
-  try {
-    return (await import('../workspace/worktrees.js')) as unknown as WorkspaceModule;
-  } catch (e) {
-    throw new Error(`workspaces are not available (${(e as Error).message.split('\n')[0]})`);
-  }
-}
-
-function asWorkspace(x: unknown): WorkspaceInfo | null {
-  if (!x || typeof x !== 'object') return null;
-  const o = x as Record<string, unknown>;
-  if (typeof o.name !== 'string') return null;
-  return {
-    name: o.name,
-    path: typeof o.path === 'string' ? o.path : '',
-    branch: typeof o.branch === 'string' ? o.branch : null,
-    dirty: typeof o.dirty === 'boolean' ? o.dirty : undefined,
-    sessions: typeof o.sessions === 'number' ? o.sessions : Array.isArray(o.sessions) ? o.sessions.length : undefined,
-  };
+  return import('../workspace/worktrees.js');
 }
 
 export class TuiActions {
@@ -183,28 +154,51 @@ export class TuiActions {
     return c;
   }
 
-  private async listWorkspaces(mod: WorkspaceModule, config: AmuxConfig): Promise<WorkspaceInfo[]> {
-    const raw = await mod.listWorkspaces(config);
-    return (Array.isArray(raw) ? raw : []).map(asWorkspace).filter((w): w is WorkspaceInfo => w !== null);
+  /** Progress of workspace creation (copied files, setup commands) goes to the status line, never stderr. */
+  private wsOptions() {
+    let last = '';
+    return {
+      log: (line: string) => this.app.flash(line.trim()),
+      output: {
+        write: (chunk: Buffer | string) => {
+          const text = (last + chunk.toString()).split('\n');
+          last = text.pop() ?? '';
+          const line = text.filter((l) => l.trim()).pop();
+          if (line) this.app.flash(line.trim());
+          return true;
+        },
+      },
+    };
   }
 
-  private wsItems(list: WorkspaceInfo[]): ChooseItem[] {
-    const count = (name: string) => this.app.views.filter((v) => v.record.workspace === name && v.state !== 'exited' && v.state !== 'lost').length;
+  private wsItems(list: WorkspaceStatus[]): ChooseItem[] {
     return list.map((w) => ({
       label: w.name,
-      detail: [w.branch ?? '', w.dirty ? 'modified' : '', `${w.sessions ?? count(w.name)} session(s)`, w.path].filter(Boolean).join(' · '),
+      detail: [
+        w.branch,
+        w.state !== 'ok' ? w.state : '',
+        w.dirty ? 'modified' : '',
+        w.ahead ? `${w.ahead} commit(s)` : '',
+        `${w.sessions.length} session(s)`,
+        w.path,
+      ]
+        .filter(Boolean)
+        .join(' · '),
     }));
   }
 
   async workspaces(): Promise<void> {
     const config = this.requireConfig();
     const mod = await workspaceModule();
-    let list = await this.listWorkspaces(mod, config);
+    this.app.flash('reading workspaces…');
+    let list = await mod.listWorkspaceStatus(config);
     const reload = async (modal: ChooseModal) => {
-      list = await this.listWorkspaces(mod, config);
+      list = await mod.listWorkspaceStatus(config);
       modal.setItems(this.wsItems(list));
     };
     const busy = { on: false };
+    const fail = (e: Error) => this.app.flash(e.message.split('\n')[0]!, 'error');
+    this.app.flash(`${list.length} workspace(s)`);
     await new Promise<void>((resolve) => {
       new ChooseModal(
         this.app,
@@ -213,7 +207,7 @@ export class TuiActions {
           items: this.wsItems(list),
           hint: 'c create · d remove · Enter new session there · Esc/q close',
           onKey: (ch, _key, index, modal) => {
-            if (busy.on) return true;
+            if (busy.on && (ch === 'c' || ch === 'd')) return true;
             if (ch === 'c') {
               busy.on = true;
               void this.app
@@ -221,11 +215,11 @@ export class TuiActions {
                 .then(async (name) => {
                   if (!name?.trim()) return;
                   this.app.flash(`creating workspace ${name.trim()}…`);
-                  const ws = await mod.ensureWorkspace(config, name.trim());
-                  this.app.flash(`workspace ${name.trim()}${ws.created === false ? ' exists' : ' created'} at ${ws.path}`, 'ok');
+                  const ws = await mod.ensureWorkspace(config, name.trim(), this.wsOptions());
                   await reload(modal);
+                  this.app.flash(`workspace ${ws.name} ${ws.created ? 'created' : 'exists'} at ${ws.path} (branch ${ws.branch})`, 'ok');
                 })
-                .catch((e: Error) => this.app.flash(e.message.split('\n')[0]!, 'error'))
+                .catch(fail)
                 .finally(() => (busy.on = false));
               return true;
             }
@@ -233,15 +227,20 @@ export class TuiActions {
               const w = list[index];
               if (!w) return true;
               busy.on = true;
+              const blockers = mod.removalBlockers(w);
+              const text = blockers.length
+                ? `Workspace ${w.name} has ${blockers.join('; ')}. Remove it anyway (worktree and branch)?`
+                : `Remove workspace ${w.name} (its worktree at ${w.path} and its branch ${w.branch})?`;
               void this.app
-                .confirm(`remove workspace ${w.name}`, `Remove workspace ${w.name} (its worktree at ${w.path} and branch)? Uncommitted changes are lost.`)
+                .confirm(`remove workspace ${w.name}`, text)
                 .then(async (ok) => {
                   if (!ok) return;
-                  await mod.removeWorkspace(config, w.name, { force: true });
-                  this.app.flash(`removed workspace ${w.name}`, 'ok');
+                  const res = await mod.removeWorkspace(config, w.name, { force: blockers.length > 0 });
+                  const branch = res.deletedBranch ? `, branch ${res.branch} deleted` : res.keptBranch ? `, branch kept: ${res.keptBranch}` : '';
                   await reload(modal);
+                  this.app.flash(`removed workspace ${w.name}${branch}${res.warnings.length ? ' · ' + res.warnings.join(' · ') : ''}`, 'ok');
                 })
-                .catch((e: Error) => this.app.flash(e.message.split('\n')[0]!, 'error'))
+                .catch(fail)
                 .finally(() => (busy.on = false));
               return true;
             }
@@ -251,7 +250,7 @@ export class TuiActions {
         (index) => {
           resolve();
           const w = index === null ? undefined : list[index];
-          if (w) void this.newSession(w.name).catch((e: Error) => this.app.flash(e.message.split('\n')[0]!, 'error'));
+          if (w) void this.newSession(w.name).catch(fail);
         },
       );
     });
@@ -275,12 +274,12 @@ export class TuiActions {
     let cwd = config.projectRoot;
     let mod: WorkspaceModule | null = null;
     if (presetWorkspace === undefined) {
-      let list: WorkspaceInfo[] = [];
+      let list: Array<{ name: string; path: string }> = [];
       try {
         mod = await workspaceModule();
-        list = await this.listWorkspaces(mod, config);
+        list = await mod.listWorkspaces(config);
       } catch {
-        mod = null; // not a git project, or no workspace support: main checkout only
+        mod = null; // not a git project: the main checkout only
       }
       const items: ChooseItem[] = [{ label: '(main checkout)', detail: config.projectRoot }, ...list.map((w) => ({ label: w.name, detail: w.path }))];
       if (mod) items.push({ label: '+ new workspace…', detail: 'a git worktree on branch amux/NAME' });
@@ -297,8 +296,8 @@ export class TuiActions {
     if (workspace !== null) {
       mod ??= await workspaceModule();
       this.app.flash(`preparing workspace ${workspace}…`);
-      const ws = await mod.ensureWorkspace(config, workspace);
-      cwd = ws.path;
+      const ws = await mod.ensureWorkspace(config, workspace, this.wsOptions());
+      cwd = ws.dir;
     }
     const prompt = await this.app.prompt(`new ${agent.id} session${workspace ? ' in ' + workspace : ''}`, 'First prompt (optional; Enter with nothing skips):', '');
     if (prompt === null) return;

@@ -104,7 +104,6 @@ export class TuiApp implements ModalHost {
   private tmuxError: string | null = null;
 
   private previewOffset = 0;
-  private previewFor: string | null = null;
   private previewDone = '';
   private previewAt = 0;
   private previewBusy = false;
@@ -196,14 +195,18 @@ export class TuiApp implements ModalHost {
       for (const t of this.timers) clearInterval(t);
       process.kill(process.pid, 'SIGHUP');
     });
-    process.on('uncaughtException', (e) => this.crash(e));
-    process.on('unhandledRejection', (e) => this.crash(e));
+    process.on('uncaughtException', this.onCrash);
+    process.on('unhandledRejection', this.onCrash);
     screen.program.hideCursor();
   }
+
+  private readonly onCrash = (e: unknown) => this.crash(e);
 
   private crash(e: unknown): void {
     if (this.closed) return;
     this.closed = true;
+    process.off('uncaughtException', this.onCrash);
+    process.off('unhandledRejection', this.onCrash);
     for (const t of this.timers) clearInterval(t);
     try {
       this.screen.destroy();
@@ -217,6 +220,8 @@ export class TuiApp implements ModalHost {
   quit(code: number): void {
     if (this.closed) return;
     this.closed = true;
+    process.off('uncaughtException', this.onCrash);
+    process.off('unhandledRejection', this.onCrash);
     for (const t of this.timers) clearInterval(t);
     void this.config.close();
     for (const m of [...this.modals].reverse()) m.cancel();
@@ -486,12 +491,10 @@ export class TuiApp implements ModalHost {
     const H = this.previewHeight();
     const W = this.width;
     if (!v) {
-      this.previewFor = null;
       if (!this.closed) this.preview.setContent('');
       return;
     }
     if (!v.pane) {
-      this.previewFor = v.record.id;
       this.preview.setContent(`\n  ${v.record.name} is lost: tmux no longer has its pane.\n  amux logs ${v.record.name} shows what it wrote; d removes it.`);
       this.render();
       return;
@@ -512,7 +515,6 @@ export class TuiApp implements ModalHost {
     }
     const win = previewWindow(text, H, offset, W);
     this.previewOffset = win.offset;
-    this.previewFor = id;
     this.previewDone = key;
     this.previewAt = Date.now();
     this.preview.setContent(win.lines.join('\n'));

@@ -203,9 +203,10 @@ export class ChooseModal extends BaseModal {
   }
   private boxHeight(): number {
     const max = Math.max(6, (this.host.screen.height as number) - 4);
-    return Math.min(max, this.items.length + 2 + (this.o.hint ? 2 : 0));
+    return Math.min(max, Math.max(1, this.items.length) + 2 + (this.o.hint ? 2 : 0));
   }
   setItems(items: ChooseItem[]): void {
+    if (this.closed) return;
     this.items = items;
     this.sel = Math.max(0, Math.min(this.sel, items.length - 1));
     this.element.height = this.boxHeight();
@@ -295,6 +296,7 @@ export class TextViewModal extends BaseModal {
     return Math.max(1, (this.element.height as number) - 3);
   }
   setLines(lines: string[], follow: boolean): void {
+    if (this.closed) return;
     const atEnd = this.offset >= Math.max(0, this.lines.length - this.rows());
     this.lines = lines;
     if (follow && atEnd) this.offset = Math.max(0, lines.length - this.rows());
