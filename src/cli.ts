@@ -61,9 +61,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const code = await cli.run(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, colorDepth: colors ? 8 : 1 });
-    void command;
-    return code;
+    // The parsed command is run as is: the command line is not parsed twice.
+    return await cli.run(command, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, colorDepth: colors ? 8 : 1 });
   } catch (e) {
     process.stderr.write(`amux: ${(e as Error).message}\n`);
     return 1;

@@ -202,7 +202,11 @@ describe('run / ps / logs / stop / rm', () => {
   test('lost: a session killed behind amux’s back is reported lost', async () => {
     await env.amux(['run', '-c', 'sleep 120', '--name', 'victim']);
     env.tmux(['kill-session', '-t', '=amux-victim']);
-    const row = await find('victim');
+    // Killed behind amux's back: ps may lag by the monitor's tick (the contract allows 1.5 s).
+    const row = await waitFor(async () => {
+      const r = await find('victim');
+      return r?.state === 'lost' ? r : undefined;
+    }, 3000);
     assert.equal(row!.state, 'lost');
     assert.equal((await ps()).find((r) => r.name === 'victim'), undefined, 'lost is hidden without --all');
   });

@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { TestEnv, waitFor, sleep, CLI } from './helpers.ts';
+import { fit, previewWindow, sanitizeAnsi, sliceAnsi, columnsFor, headerLine } from '../src/tui/format.ts';
+import { buildRows, moveSelection } from '../src/tui/model.ts';
+import { loadBlessed, terminfoFor } from '../src/tui/blessed.ts';
+import { parseTagEdit, validateTag } from '../src/session/edit.ts';
+import type { SessionView } from '../src/session/view.ts';
 
 interface PsRow {
   id: string;
@@ -544,7 +550,8 @@ describe('amux rename / amux tag', () => {
     const taken = await env.amux(['rename', 'two', 'uno']);
     assert.equal(taken.code, 1);
     assert.match(taken.stderr, /already exists/);
-    assert.equal((await env.amux(['run', '-c', 'sleep 300', '--name', 'one'])).code, 0, 'the old name can be used again');
+    const again = await env.amux(['run', '-c', 'sleep 300', '--name', 'one']);
+    assert.equal(again.code, 0, `the old name can be used again: ${again.stderr}`);
     const bad = await env.amux(['rename', 'two', 'no spaces']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /invalid session name/);
@@ -565,5 +572,96 @@ describe('amux rename / amux tag', () => {
     assert.equal(rows.length, 0);
     const bad = await env.amux(['tag', 'two', 'has space']);
     assert.equal(bad.code, 2);
+  });
+});
+
+describe('tui helpers', () => {
+  test('fit truncates by display width and pads', () => {
+    assert.equal(fit('abcdef', 4), 'abc…');
+    assert.equal(fit('ab', 4), 'ab  ');
+    assert.equal(fit('漢字漢字', 5), '漢字…');
+    assert.equal(fit('x', 3, 'right'), '  x');
+  });
+
+  test('capture-pane text becomes blessed-safe lines', () => {
+    assert.equal(sanitizeAnsi('\x1b[38:2::255:0:0mred\x1b[0m'), '\x1b[38;2;255;0;0mred\x1b[0m');
+    assert.equal(sanitizeAnsi('a\x1b]8;;http://x\x07link\x1b]8;;\x07b\x1b[?25lc\x07'), 'alinkbc');
+    assert.equal(sliceAnsi('\x1b[31mhello\x1b[0m world', 3), '\x1b[31mhel\x1b[0m');
+    assert.equal(sliceAnsi('plain text', 5), 'plain');
+  });
+
+  test('previewWindow shows the live screen top-aligned and scrolls back into history', () => {
+    const history = Array.from({ length: 10 }, (_, i) => `h${i}`);
+    const visible = ['top', 'middle', 'bottom', '', '', ''];
+    const text = [...history, ...visible].join('\n') + '\n';
+    assert.deepEqual(previewWindow(text, 4, 0, 80, visible.length).lines, ['top', 'middle', 'bottom']);
+    const back = previewWindow(text, 4, 2, 80, visible.length);
+    assert.deepEqual(back.lines, ['h8', 'h9', 'top', 'middle']);
+    const far = previewWindow(text, 4, 99, 80, visible.length);
+    assert.equal(far.offset, 10);
+    assert.deepEqual(far.lines, ['h0', 'h1', 'h2', 'h3']);
+    // A screen taller than the preview shows its bottom part.
+    const tall = Array.from({ length: 8 }, (_, i) => `v${i}`);
+    assert.deepEqual(previewWindow(tall.join('\n'), 3, 0, 80, 8).lines, ['v5', 'v6', 'v7']);
+  });
+
+  test('rows: waiting first, grouping by workspace, selection skips group rows', () => {
+    const mk = (name: string, state: SessionView['state'], workspace: string | null, createdAt: string): SessionView =>
+      ({
+        record: { name, id: name, agent: 'a', project: '/p/proj', workspace, tags: [], createdAt },
+        pane: null,
+        state,
+        stateSince: null,
+        reason: '',
+        exitCode: null,
+        exitSignal: null,
+        lastOutputAt: null,
+      }) as unknown as SessionView;
+    const views = [mk('a', 'idle', null, '1'), mk('b', 'waiting', 'ws1', '2'), mk('c', 'running', 'ws1', '3'), mk('d', 'stuck', null, '4')];
+    const flat = buildRows(views, { filter: '', showArchived: false, grouped: false });
+    assert.deepEqual(flat.map((r) => (r.kind === 'session' ? r.view.record.name : '-')), ['b', 'd', 'c', 'a']);
+    const grouped = buildRows(views, { filter: '', showArchived: false, grouped: true });
+    assert.deepEqual(grouped.map((r) => (r.kind === 'session' ? r.view.record.name : `[${r.label}]`)), ['[proj / ws1]', 'b', 'c', '[proj (main checkout)]', 'd', 'a']);
+    assert.equal(moveSelection(grouped, 2, 1), 4, 'j from c skips the group row');
+    assert.equal(moveSelection(grouped, 4, -1), 2, 'k from d skips the group row');
+    assert.equal(moveSelection(grouped, -1, 1), 1);
+    const filtered = buildRows(views, { filter: 'ws1 wait', showArchived: false, grouped: false });
+    assert.deepEqual(filtered.map((r) => (r.kind === 'session' ? r.view.record.name : '')), ['b']);
+  });
+
+  test('column layout fits 80 columns', () => {
+    assert.ok(headerLine(columnsFor(80)).length <= 80);
+    assert.ok(headerLine(columnsFor(200)).length <= 200);
+  });
+
+  test('tag edits parse and validate', () => {
+    assert.deepEqual(parseTagEdit('a +b -c, d'), { add: ['a', 'b', 'd'], remove: ['c'] });
+    assert.throws(() => validateTag('has space'));
+    assert.equal(validateTag('team/backend'), 'team/backend');
+  });
+
+  test('blessed: supported terminals use the bundled terminfo; a capability that fails to compile writes nothing to stderr', () => {
+    loadBlessed();
+    for (const t of ['tmux-256color', 'screen-256color', 'xterm-256color']) assert.match(terminfoFor(t), /blessed\/usr\/xterm-256color$/);
+    assert.match(terminfoFor('screen'), /blessed\/usr\/xterm$/);
+    assert.equal(terminfoFor('vt100'), 'vt100');
+    // ncurses 6.5's Setulc and a misread screen-256color string: blessed compiles them to invalid code.
+    const require = createRequire(import.meta.url);
+    const Tput = require('blessed/lib/tput.js') as new (o: object) => { _compile(info: unknown, key: string, str: string): unknown; info: unknown };
+    const tput = new Tput({ terminal: terminfoFor('xterm-256color') });
+    const written: string[] = [];
+    const saved = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      for (const [key, str] of [
+        ['Setulc', '\x1b[58:2::%p1%{65536}%/%d:%p1%{256}%/%{255}%&%d:%p1%{255}%&%d%;m'],
+        ['plab_norm', ';5%;%?%p5%t;2%;m%?%p9%t\x0e%e\x0f%;'],
+      ]) {
+        assert.throws(() => tput._compile(tput.info, key!, str!), 'blessed then falls back to its own terminfo');
+      }
+    } finally {
+      process.stderr.write = saved;
+    }
+    assert.deepEqual(written, [], 'nothing reached stderr');
   });
 });

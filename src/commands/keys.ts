@@ -2,6 +2,7 @@ import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
 import { resolveSession } from './context.js';
 import { AmuxError, UsageError } from '../util/errors.js';
+import { invalidateSnapshot } from '../state/snapshot.js';
 
 /** tmux key names amux passes through: named keys, modifiers, and single characters. */
 const KEY = /^((C-|M-|S-)*([A-Za-z0-9]|F([1-9]|1[0-2])|Enter|Escape|Tab|BTab|Space|BSpace|Up|Down|Left|Right|Home|End|PageUp|PageDown|PPage|NPage|DC|IC|Delete|Insert))$/;
@@ -29,6 +30,7 @@ export class KeysCommand extends AmuxCommand {
     const { server, view } = await resolveSession(this.session);
     if (!view.pane || view.pane.paneDead) throw new AmuxError(`${view.record.name} is ${view.state}: it takes no keys`);
     await server.pane(view.pane.paneId).sendKeys(this.keys);
+    invalidateSnapshot(server.socket);
     return 0;
   }
 }

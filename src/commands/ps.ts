@@ -46,8 +46,12 @@ export class PsCommand extends AmuxCommand {
     const first = records();
     if (first.length > 0) await ensureMonitor(server);
     let recs: typeof first | null = first;
+    const { readSnapshot } = await import('../state/snapshot.js');
     const read = async () => {
-      const views = buildViews(recs ?? records(), await server.listPanes());
+      const rs = recs ?? records();
+      // What the monitor published a moment ago, when it covers every record; else one tmux read.
+      const rows = readSnapshot(server.socket, rs) ?? (await server.listPanes());
+      const views = buildViews(rs, rows);
       recs = null; // --watch re-reads the registry on every redraw
       return sortViews(filterViews(views, { all: this.all, project, workspace: this.workspace, agent: this.agent, tag: this.tag }));
     };

@@ -1,4 +1,5 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { invalidateSnapshot } from '../state/snapshot.js';
 import { appendArgsToShellCommand, hookArgsFor, hookSettingsFor } from '../state/hooks.js';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { Server } from '../tmux/server.js';
@@ -93,7 +94,7 @@ export async function launch(server: Server, spec: LaunchSpec, registry = new Re
       ';', 'pipe-pane', '-t', target, logWriterCommand(logFile, logMaxBytes()),
       ';', 'respawn-pane', '-k', '-t', target, '-c', spec.cwd, ...launcherArgv(envFile, argv),
     ];
-    const out = await server.cmd(args);
+    const out = await startSession(server, args);
     created = true;
     const [sessionId, windowId, paneId] = out.trim().split(/\s+/);
     if (!sessionId || !windowId || !paneId) throw new AmuxError(`tmux did not report the new session's ids (got "${out.trim()}")`);
@@ -116,12 +117,31 @@ export async function launch(server: Server, spec: LaunchSpec, registry = new Re
       ...(spec.patterns ? { patterns: spec.patterns } : {}),
     };
     registry.put(rec);
+    invalidateSnapshot(server.socket);
     return rec;
   } catch (e) {
     if (created) await server.cmd(['kill-session', '-t', exactSession(tmuxName)]).catch(() => undefined);
     registry.releaseName(name, id);
     rmSync(runDir, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/**
+ * Runs the creating command. When several amux processes start the first session of a server at
+ * once, tmux clients can race the server's start-up ("server exited unexpectedly", a refused
+ * connection): those are retried; anything else (a duplicate name) is not.
+ */
+async function startSession(server: Server, args: string[]): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await server.cmd(args);
+    } catch (e) {
+      const msg = (e as Error).message;
+      const racy = /server exited unexpectedly|lost server|error connecting|no server running|Connection refused/i.test(msg);
+      if (!racy || attempt >= 4) throw e;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100 * (attempt + 1)));
+    }
   }
 }
 

@@ -3,15 +3,25 @@ import type { Server } from '../tmux/server.js';
 import type { SessionView } from './view.js';
 import { Registry } from './registry.js';
 import { runDirOf } from './launcher.js';
+import { invalidateSnapshot } from '../state/snapshot.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Stops the agent process: C-c to the foreground program, wait up to `graceMs` for the pane to
- * die, then `respawn-pane -k`-free kill of the process group via tmux (kill-pane keeps nothing,
- * so the pane is kept dead with remain-on-exit by signalling its processes instead).
+ * Stops the agent process: C-c to the foreground program (twice, as some agents want), wait up
+ * to `graceMs` for the pane to die, then SIGTERM (and at last SIGKILL) to its process group.
+ * The pane itself stays, dead, with its exit status (remain-on-exit), until amux rm.
  */
 export async function stopSession(server: Server, view: SessionView, graceMs: number): Promise<string> {
+  try {
+    return await stopProcess(server, view, graceMs);
+  } finally {
+    // The monitor may have snapshotted the pane alive during the grace period.
+    invalidateSnapshot(server.socket);
+  }
+}
+
+async function stopProcess(server: Server, view: SessionView, graceMs: number): Promise<string> {
   if (view.state === 'lost') return 'already gone (lost)';
   if (view.state === 'exited') return 'already exited';
   const pane = server.pane(view.record.tmux.pane);
@@ -56,6 +66,7 @@ function killTree(pid: number, sig: NodeJS.Signals = 'SIGTERM'): void {
 /** Kills the tmux session (if alive) and forgets the record, its run folder and logs. */
 export async function removeSession(server: Server, view: SessionView, opts: { keepLogs?: boolean } = {}, registry = new Registry()): Promise<void> {
   if (view.pane) await server.session(view.pane.sessionId).kill().catch(() => undefined);
+  invalidateSnapshot(server.socket);
   registry.remove(view.record.id);
   rmSync(runDirOf(view.record.id), { recursive: true, force: true });
   if (!opts.keepLogs) {

@@ -1,6 +1,5 @@
 import { readFileSync, readdirSync, writeFileSync, renameSync, unlinkSync, openSync, closeSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { homeDir } from '../util/paths.js';
 import { AmuxError, NotFoundError } from '../util/errors.js';
 import { RECORD_SCHEMA, type SessionRecord } from './types.js';
@@ -68,7 +67,8 @@ export class Registry {
   }
 
   newId(): string {
-    return randomUUID();
+    // The Web Crypto global: node:crypto is loaded only by commands that create sessions.
+    return globalThis.crypto.randomUUID();
   }
 
   get(id: string): SessionRecord | null {

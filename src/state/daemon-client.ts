@@ -27,7 +27,7 @@ function keyOf(socket: SocketChoice): string {
 export function daemonPaths(socket: SocketChoice) {
   const dir = homeDir('daemon');
   const key = keyOf(socket);
-  return { dir, pid: join(dir, `${key}.pid`), starting: join(dir, `${key}.starting`), log: join(dir, `${key}.log`) };
+  return { dir, pid: join(dir, `${key}.pid`), starting: join(dir, `${key}.starting`), log: join(dir, `${key}.log`), panes: join(dir, `${key}.panes.json`) };
 }
 
 export function alive(pid: number): boolean {

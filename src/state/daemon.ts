@@ -3,6 +3,7 @@ import { resolveSocket, type SocketChoice } from '../tmux/exec.js';
 import { version } from '../version.js';
 import { claimPidFile, daemonPaths, readDaemon, releasePidFile } from './daemon-client.js';
 import { Monitor } from './monitor.js';
+import { SnapshotWriter, removeSnapshot } from './snapshot.js';
 import { ControlClient, MONITOR_SESSION } from '../tmux/control.js';
 import type { NotifyConfig } from '../config/types.js';
 
@@ -70,7 +71,8 @@ export async function runDaemon(): Promise<number> {
         exited = true;
       });
       const reap = () => void server.cmd(['run-shell', 'true']).catch(() => undefined);
-      const monitor = new Monitor(ctl, { socketLabel: server.label, notifyFor, log, reap });
+      const snap = new SnapshotWriter(socket);
+      const monitor = new Monitor(ctl, { socketLabel: server.label, notifyFor, log, reap, snapshot: (rows, at) => snap.write(rows, at) });
       let idleSince = Date.now();
       while (!stopping && !exited) {
         const mine = readDaemon(socket);
@@ -101,6 +103,7 @@ export async function runDaemon(): Promise<number> {
       if (exited && !stopping) log('control connection ended; reconnecting');
     }
   } finally {
+    removeSnapshot(socket);
     releasePidFile(socket);
     await server.cmd(['set-option', '-gu', '@amux_daemon_ready']).catch(() => undefined);
   }

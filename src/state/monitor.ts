@@ -45,6 +45,8 @@ export interface MonitorOptions {
    * a `run-shell true` (a plain client call, never over control mode) is such a child.
    */
   reap?: () => void;
+  /** Receives, after each tick, the amux panes as published (see snapshot.ts). */
+  snapshot?: (rows: PaneRow[], at: number) => void;
 }
 
 /**
@@ -148,6 +150,8 @@ export class Monitor {
       const d = evaluate(p.rec, p.pane, { screen: p.t.screen, capturedAt: p.t.capturedAt, outputAt: p.outputAt, now }, p.t.memory);
       p.t.memory = d.memory;
       if (d.state !== 'lost' && !p.rec.archived) states.push(d.state);
+      // The snapshot carries what is being published now.
+      if (p.pane) p.pane.opts = { ...p.pane.opts, state: d.state, stateSince: String(d.since), reason: d.reason };
       if (!p.pane) return;
       const explain: ExplainData = { state: d.state, since: d.since, rule: d.rule, reason: d.reason, signals: d.signals };
       const explainText = JSON.stringify(explain);
@@ -177,6 +181,7 @@ export class Monitor {
       this.first = false;
     }
     await Promise.all(writes.map((w) => w.catch((e: Error) => this.opts.log?.(`publish failed: ${e.message}`))));
+    this.opts.snapshot?.(rows.filter((r) => r.opts.id !== ''), now);
     return { sessions: plan.length, live: plan.filter((p) => p.pane && !p.pane.paneDead).length, captured: captures.filter(Boolean).length, changed };
   }
 

@@ -144,6 +144,7 @@ export class TuiApp implements ModalHost {
     this.timers.push(setInterval(() => void this.refresh(), this.tickMs));
     // The monitor publishes the states; make sure it runs (cheap when it does).
     const daemon = async () => {
+      if (this.serverDown || this.closed) return;
       try {
         const { ensureDaemon } = await import('../state/daemon-client.js');
         await ensureDaemon(this.server.socket);
@@ -513,7 +514,7 @@ export class TuiApp implements ModalHost {
       if (!this.closed) this.previewAgain = true;
       return;
     }
-    const win = previewWindow(text, H, offset, W);
+    const win = previewWindow(text, H, offset, W, v.pane.paneHeight || undefined);
     this.previewOffset = win.offset;
     this.previewDone = key;
     this.previewAt = Date.now();
@@ -524,7 +525,7 @@ export class TuiApp implements ModalHost {
 
   private scrollPreview(delta: number): void {
     const v = this.selectedView();
-    if (!v) return;
+    if (!v || this.modals.length) return;
     this.previewOffset = Math.max(0, this.previewOffset + delta);
     this.sep.setContent(this.sepText());
     this.screen.render();

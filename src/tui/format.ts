@@ -174,20 +174,28 @@ export function sliceAnsi(line: string, max: number): string {
 }
 
 /**
- * The lines of the preview: the captured text with trailing blank lines dropped, then the window
- * of `height` lines ending `offset` lines above the bottom. Returns the lines and the offset
- * actually used (clamped to the history available).
+ * The lines of the preview, from `capture-pane -S -N` text: N history lines, then the pane's
+ * `paneHeight` visible rows. Live (offset 0) it shows the visible screen as an attached client
+ * would see it, top-aligned, trailing blank rows dropped (the bottom part when it is taller than
+ * the preview). Scrolled back, the window moves `offset` lines up into the history. Returns the
+ * lines and the offset actually used (clamped to the history available).
  */
-export function previewWindow(captured: string, height: number, offset: number, widthCols: number): { lines: string[]; offset: number; total: number } {
+export function previewWindow(
+  captured: string,
+  height: number,
+  offset: number,
+  widthCols: number,
+  paneHeight = Number.MAX_SAFE_INTEGER,
+): { lines: string[]; offset: number; total: number } {
   const all = captured.split('\n');
   if (all.length && all[all.length - 1] === '') all.pop();
+  const visibleStart = Math.max(0, all.length - paneHeight);
   let end = all.length;
-  while (end > 0 && stripSgr(all[end - 1]!).trim() === '') end--;
-  const total = end;
-  const maxOffset = Math.max(0, total - height);
-  const off = Math.max(0, Math.min(offset, maxOffset));
-  const stop = total - off;
-  const start = Math.max(0, stop - height);
+  while (end > visibleStart && stripSgr(all[end - 1]!).trim() === '') end--;
+  const liveStart = Math.max(visibleStart, end - height);
+  const off = Math.max(0, Math.min(offset, liveStart));
+  const start = liveStart - off;
+  const stop = Math.min(end, start + height);
   const lines = all.slice(start, stop).map((l) => sliceAnsi(sanitizeAnsi(l), widthCols));
-  return { lines, offset: off, total };
+  return { lines, offset: off, total: end };
 }

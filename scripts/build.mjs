@@ -1,0 +1,24 @@
+// Builds dist/: type-checks with tsc (no emit), then bundles with esbuild into an ES module
+// entry (dist/cli.js) plus one chunk per lazily loaded command, so a command loads a handful of
+// files instead of a few hundred. blessed (which requires its own files at run time) and
+// chokidar stay external.
+import { build } from 'esbuild';
+import { chmodSync, rmSync } from 'node:fs';
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: ['src/cli.ts'],
+  bundle: true,
+  splitting: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['blessed', 'chokidar'],
+  // CommonJS dependencies bundled into ES modules still call require() for Node built-ins.
+  banner: { js: "import { createRequire as __amuxCreateRequire } from 'node:module'; const require = __amuxCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+chmodSync(new URL('../dist/cli.js', import.meta.url), 0o755);
