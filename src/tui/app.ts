@@ -17,6 +17,7 @@ import { resolveSocket, socketArgs } from '../tmux/exec.js';
 import { Registry } from '../session/registry.js';
 import type { SessionRecord } from '../session/types.js';
 import { buildViews, type SessionView } from '../session/view.js';
+import { readSnapshot } from '../state/snapshot.js';
 import { insideSameServer } from '../session/attach.js';
 import { summaryText, STATE_ICON } from '../state/present.js';
 import { shQuote } from '../util/quote.js';
@@ -407,7 +408,10 @@ export class TuiApp implements ModalHost {
       do {
         this.refreshAgain = false;
         const records = this.loadRecords();
-        const panes = await this.readPanes();
+        // The monitor's published snapshot when fresh (no process at all), else one tmux read.
+        const snap = readSnapshot(this.server.socket, records);
+        if (snap) this.serverDown = false;
+        const panes = snap ?? (await this.readPanes());
         if (this.closed) return;
         this.views = buildViews(records, panes);
         this.loaded = true;

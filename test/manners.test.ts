@@ -1,0 +1,93 @@
+/** Cross-cutting behaviour: help on every command, doctor, concurrent record updates, daemon upgrade, status line persistence, the tmux plugin. */
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestEnv, waitFor, ROOT } from './helpers.ts';
+
+const VERBS = [
+  'run', 'ps', 'attach', 'stop', 'rm', 'logs', 'tail', 'doctor', 'demo', 'init', 'config show', 'config validate', 'config edit',
+  'ws create', 'ws list', 'ws rm', 'ws diff', 'ws merge', 'ws prune', 'daemon', 'explain', 'send', 'await', 'capture', 'keys',
+  'statusline', 'tui', 'connect', 'rename', 'tag',
+];
+
+describe('ecosystem manners', () => {
+  const env = new TestEnv('manners');
+  after(() => env.cleanup());
+
+  test('every command has --help with examples', async () => {
+    for (const v of VERBS) {
+      const r = await env.amux([...v.split(' '), '--help']);
+      assert.equal(r.code, 0, `${v} --help: ${r.stderr}`);
+      assert.match(r.stdout, /Examples/i, `${v} --help shows examples`);
+    }
+    const top = await env.amux(['--help']);
+    assert.equal(top.code, 0);
+    for (const v of ['run', 'ps', 'send', 'await', 'tui']) assert.match(top.stdout, new RegExp(`amux ${v}`));
+    assert.match((await env.amux(['--version'])).stdout, /^\d+\.\d+\.\d+/);
+  });
+
+  test('doctor reports tmux, git, perl and the config', async () => {
+    const r = await env.amuxJson<{ ok: boolean; checks: { name: string; ok: boolean; detail: string }[] }>(['doctor', '--json']);
+    assert.equal(r.ok, true);
+    const names = r.checks.map((c) => c.name);
+    for (const n of ['tmux', 'git', 'perl', 'config']) assert.ok(names.includes(n), n);
+    assert.match(r.checks.find((c) => c.name === 'tmux')!.detail, /tmux 3\./);
+    const text = await env.amux(['doctor']);
+    assert.match(text.stdout, /^ok\s+tmux/m);
+  });
+
+  test('concurrent updates of one record lose nothing', async () => {
+    assert.equal((await env.amux(['run', '-c', 'sleep 60', '--name', 'tagme'])).code, 0);
+    const tags = Array.from({ length: 16 }, (_, i) => `t${i}`);
+    const rs = await Promise.all(tags.map((t) => env.amux(['tag', 'tagme', t])));
+    for (const r of rs) assert.equal(r.code, 0, r.stderr);
+    const row = (await env.amuxJson<{ name: string; tags: string[] }[]>(['ps', '--json'])).find((x) => x.name === 'tagme')!;
+    assert.deepEqual([...row.tags].sort(), [...tags].sort());
+    const rec = JSON.parse(readFileSync(join(env.home, 'sessions', `${(row as unknown as { id: string }).id}.json`), 'utf8')) as { schema: number };
+    assert.equal(rec.schema, 1, 'records carry a schema version');
+  });
+
+  test('a daemon of another amux version is replaced', async () => {
+    await env.amux(['daemon', 'stop']);
+    // An "old daemon": a live process recorded in the pid file with an older version.
+    const old = spawn('sleep', ['120'], { detached: true, stdio: 'ignore' });
+    old.unref();
+    const pidFile = join(env.home, 'daemon', `${env.socket}.pid`);
+    mkdirSync(join(env.home, 'daemon'), { recursive: true });
+    writeFileSync(pidFile, JSON.stringify({ pid: old.pid, version: '0.0.1', socket: env.socket, startedAt: new Date().toISOString(), log: '' }));
+    const st = await env.amux(['ps']);
+    assert.equal(st.code, 0, st.stderr);
+    const info = await env.amuxJson<{ running: boolean; pid: number; version: string }>(['daemon', 'status', '--json']);
+    assert.equal(info.running, true);
+    assert.notEqual(info.pid, old.pid);
+    assert.notEqual(info.version, '0.0.1');
+    assert.ok(await waitFor(() => old.exitCode !== null || old.signalCode !== null, 5000), 'the old daemon was stopped');
+  });
+
+  test('statusline --persist writes and removes a block in ~/.tmux.conf', async () => {
+    const conf = join(env.env.HOME!, '.tmux.conf');
+    writeFileSync(conf, 'set -g mouse on\n');
+    const i = await env.amux(['statusline', 'install', '--persist']);
+    assert.equal(i.code, 0, i.stderr);
+    const text = readFileSync(conf, 'utf8');
+    assert.match(text, /^set -g mouse on$/m);
+    assert.match(text, /# >>> amux statusline >>>[\s\S]*status-right "#\{\?#\{@amux_summary\}/);
+    // the persisted block is valid tmux config
+    execFileSync('tmux', ['-L', env.socket, 'source-file', conf], { env: env.env });
+    const u = await env.amux(['statusline', 'uninstall', '--persist']);
+    assert.equal(u.code, 0, u.stderr);
+    assert.equal(readFileSync(conf, 'utf8'), 'set -g mouse on\n');
+  });
+
+  test('the amux.tmux plugin installs the status line and binds prefix + a', async () => {
+    const socketPath = env.tmux(['display-message', '-p', '#{socket_path}']).trim();
+    execFileSync('bash', [join(ROOT, 'amux.tmux')], {
+      env: { ...env.env, TMUX: `${socketPath},1,0`, AMUX_TMUX_SOCKET: '', PATH: `${join(ROOT, 'node_modules', '.bin')}:${env.env.PATH}` },
+    });
+    assert.match(env.tmux(['list-keys', '-T', 'prefix', 'a']), /display-popup/);
+    assert.match(env.tmux(['show-options', '-gv', 'status-right']), /@amux_summary/);
+    assert.ok(existsSync(join(ROOT, 'amux.tmux')));
+  });
+});
