@@ -28,6 +28,21 @@ describe('ecosystem manners', () => {
     assert.match((await env.amux(['--version'])).stdout, /^\d+\.\d+\.\d+/);
   });
 
+  test('one server, however it is named: $TMUX inside it and -L outside see the same sessions', async () => {
+    assert.equal((await env.amux(['run', '-c', 'sleep 60', '--name', 'fromoutside'])).code, 0);
+    const socketPath = env.tmux(['display-message', '-p', '#{socket_path}']).trim();
+    const inside = { TMUX: `${socketPath},1,0`, AMUX_TMUX_SOCKET: '' };
+    const r = await env.amux(['run', '-c', 'sleep 60', '--name', 'frominside'], { env: inside });
+    assert.equal(r.code, 0, r.stderr);
+    const outsideNames = (await env.amuxJson<{ name: string }[]>(['ps', '--json'])).map((x) => x.name);
+    const insideRun = await env.amux(['ps', '--json'], { env: inside });
+    const insideNames = (JSON.parse(insideRun.stdout) as { name: string }[]).map((x) => x.name);
+    for (const n of ['fromoutside', 'frominside']) {
+      assert.ok(outsideNames.includes(n), `outside sees ${n}`);
+      assert.ok(insideNames.includes(n), `inside sees ${n}`);
+    }
+  });
+
   test('doctor reports tmux, git, perl and the config', async () => {
     const r = await env.amuxJson<{ ok: boolean; checks: { name: string; ok: boolean; detail: string }[] }>(['doctor', '--json']);
     assert.equal(r.ok, true);
@@ -54,7 +69,8 @@ describe('ecosystem manners', () => {
     // An "old daemon": a live process recorded in the pid file with an older version.
     const old = spawn('sleep', ['120'], { detached: true, stdio: 'ignore' });
     old.unref();
-    const pidFile = join(env.home, 'daemon', `${env.socket}.pid`);
+    const key = `${process.env.TMUX_TMPDIR || '/tmp'}/tmux-${process.getuid!()}/${env.socket}`.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(-80);
+    const pidFile = join(env.home, 'daemon', `${key}.pid`);
     mkdirSync(join(env.home, 'daemon'), { recursive: true });
     writeFileSync(pidFile, JSON.stringify({ pid: old.pid, version: '0.0.1', socket: env.socket, startedAt: new Date().toISOString(), log: '' }));
     const st = await env.amux(['ps']);

@@ -1,5 +1,5 @@
 import type { Server } from '../tmux/server.js';
-import { execTmuxInteractive, resolveSocket, socketArgs } from '../tmux/exec.js';
+import { execTmuxInteractive, resolveSocket, socketArgs, socketLabel } from '../tmux/exec.js';
 import type { SessionRecord } from './types.js';
 import { AmuxError } from '../util/errors.js';
 import { shQuote } from '../util/quote.js';
@@ -8,13 +8,7 @@ import { shQuote } from '../util/quote.js';
 export function insideSameServer(server: Server, env: NodeJS.ProcessEnv = process.env): boolean {
   if (!env.TMUX) return false;
   const ours = env.TMUX.split(',')[0];
-  if (server.socket.path) return server.socket.path === ours;
-  if (server.socket.name) {
-    const uid = process.getuid?.() ?? 0;
-    const dir = env.TMUX_TMPDIR || '/tmp';
-    return ours === `${dir.replace(/\/$/, '')}/tmux-${uid}/${server.socket.name}`;
-  }
-  return ours?.endsWith('/default') ?? false;
+  return !!ours && socketLabel({ path: ours }, env) === server.label;
 }
 
 /**

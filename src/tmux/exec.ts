@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve as resolvePath } from 'node:path';
 import { amuxHome } from '../util/paths.js';
 import { TmuxError, TmuxNotFoundError, TmuxVersionError, ServerNotRunningError, isNoServer } from './errors.js';
 
@@ -39,8 +39,16 @@ export function describeSocket(s: SocketChoice): string {
 }
 
 /** A stable label for the server, stored in records and printed in --json. */
-export function socketLabel(s: SocketChoice): string {
-  return s.name ?? s.path ?? 'default';
+/**
+ * The server's identity: its socket path, as tmux computes it (`$TMUX_TMPDIR` or /tmp, then
+ * `tmux-UID/NAME`). `-L x`, `-S /tmp/tmux-0/x` and `$TMUX` inside that server all name the same
+ * server, so records made one way are found the other.
+ */
+export function socketLabel(s: SocketChoice, env: NodeJS.ProcessEnv = process.env): string {
+  if (s.path) return resolvePath(s.path);
+  const dir = (env.TMUX_TMPDIR || '/tmp').replace(/\/+$/, '') || '/';
+  const uid = process.getuid?.() ?? 0;
+  return `${dir}/tmux-${uid}/${s.name ?? 'default'}`;
 }
 
 export interface ExecOptions {
@@ -50,8 +58,25 @@ export interface ExecOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Commands that only read: safe to repeat when the client lost a server that was starting. */
+const READ_ONLY = new Set(['list-panes', 'list-sessions', 'list-windows', 'list-clients', 'show-options', 'display-message', 'capture-pane', 'has-session']);
+const RACY = /server exited unexpectedly|lost server/i;
+
 /** Runs one tmux command (or a `;`-separated sequence given as separate argv words). */
-export function execTmux(socket: SocketChoice, args: string[], opts: ExecOptions = {}): Promise<string> {
+export async function execTmux(socket: SocketChoice, args: string[], opts: ExecOptions = {}): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await execOnce(socket, args, opts);
+    } catch (e) {
+      // Several amux processes starting the first session at once can make a client see the
+      // server "exit" while another client is still bringing it up: a read is simply repeated.
+      if (!(e instanceof TmuxError) || !RACY.test(e.stderr) || !READ_ONLY.has(args[0] ?? '') || attempt >= 3) throw e;
+      await new Promise((r) => setTimeout(r, 30 + 50 * attempt));
+    }
+  }
+}
+
+function execOnce(socket: SocketChoice, args: string[], opts: ExecOptions): Promise<string> {
   const argv = [...socketArgs(socket), ...args];
   return new Promise((resolve, reject) => {
     const child = execFile(
