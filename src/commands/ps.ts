@@ -8,6 +8,7 @@ import { buildViews, viewJson, type SessionView } from '../session/view.js';
 import { filterViews, sortViews } from '../session/select.js';
 import { renderTable, truncate } from '../util/table.js';
 import { formatAge } from '../util/duration.js';
+import { stateWord, lastOutputText } from '../state/present.js';
 
 export class PsCommand extends AmuxCommand {
   static override paths = [['ps'], ['ls']];
@@ -84,10 +85,6 @@ export async function ensureMonitor(server: Server): Promise<void> {
   if (started) await waitReady(server);
 }
 
-export function stateLabel(v: SessionView, now = Date.now()): string {
-  if (v.state === 'exited') return v.exitSignal ? `exited (signal ${v.exitSignal})` : v.exitCode === null ? 'exited' : `exited (${v.exitCode})`;
-  return v.stateSince ? `${v.state} ${formatAge(now - v.stateSince)}` : v.state;
-}
 
 export function formatPs(views: SessionView[], now = Date.now()): string {
   if (views.length === 0) return 'no amux sessions (start one with: amux run AGENT, or try: amux demo)\n';
@@ -99,9 +96,9 @@ export function formatPs(views: SessionView[], now = Date.now()): string {
       truncate(r.agent, 16),
       truncate(basename(r.project), 20),
       truncate(r.workspace ?? '-', 20),
-      stateLabel(v, now),
+      stateWord(v, now),
       formatAge(now - Date.parse(r.createdAt)),
-      v.lastOutputAt ? `${formatAge(now - v.lastOutputAt)} ago` : '-',
+      lastOutputText(v, now),
     ];
   });
   return renderTable(['NAME', 'ID', 'AGENT', 'PROJECT', 'WORKSPACE', 'STATE', 'AGE', 'LAST OUTPUT'], rows);

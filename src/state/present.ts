@@ -1,4 +1,5 @@
-import type { StateName } from '../session/view.js';
+import type { SessionView, StateName } from '../session/view.js';
+import { formatAge } from '../util/duration.js';
 
 /** How states look, in every view: one table of icons and colours. */
 export const STATE_ICON: Record<StateName, string> = {
@@ -31,4 +32,18 @@ export function summaryText(states: Iterable<StateName>): string {
   return ORDER.filter((s) => counts.get(s))
     .map((s) => `${STATE_ICON[s]} ${counts.get(s)} ${s}`)
     .join(' · ');
+}
+
+/** The state as every list shows it: `waiting 2m`, `exited(3) 5m`. */
+export function stateWord(v: SessionView, now = Date.now()): string {
+  if (v.state === 'exited') {
+    const how = v.exitSignal ? `sig ${v.exitSignal}` : v.exitCode === null ? '' : String(v.exitCode);
+    const age = v.stateSince ? ` ${formatAge(now - v.stateSince)}` : '';
+    return how ? `exited(${how})${age}` : `exited${age}`;
+  }
+  return v.stateSince ? `${v.state} ${formatAge(now - v.stateSince)}` : v.state;
+}
+
+export function lastOutputText(v: SessionView, now = Date.now()): string {
+  return v.lastOutputAt ? `${formatAge(now - v.lastOutputAt)} ago` : '-';
 }

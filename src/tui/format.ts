@@ -4,7 +4,8 @@
  */
 import { width as displayWidth } from '../util/table.js';
 import { formatAge } from '../util/duration.js';
-import { STATE_COLOR, STATE_ICON } from '../state/present.js';
+import { STATE_COLOR, STATE_ICON, stateWord, lastOutputText } from '../state/present.js';
+export { stateWord, lastOutputText };
 import type { SessionView } from '../session/view.js';
 
 export { displayWidth };
@@ -34,18 +35,6 @@ export function escTags(s: string): string {
 }
 
 /** `waiting 12s`, `exited (3)`, `idle`: the state word with its time in state. */
-export function stateWord(v: SessionView, now = Date.now()): string {
-  if (v.state === 'exited') {
-    const how = v.exitSignal ? `sig ${v.exitSignal}` : v.exitCode === null ? '' : String(v.exitCode);
-    const age = v.stateSince ? ` ${formatAge(now - v.stateSince)}` : '';
-    return how ? `exited(${how})${age}` : `exited${age}`;
-  }
-  return v.stateSince ? `${v.state} ${formatAge(now - v.stateSince)}` : v.state;
-}
-
-export function lastOutputText(v: SessionView, now = Date.now()): string {
-  return v.lastOutputAt ? `${formatAge(now - v.lastOutputAt)} ago` : '-';
-}
 
 export interface Columns {
   state: number;
