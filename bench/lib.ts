@@ -42,7 +42,9 @@ export class BenchEnv {
     } catch {
       /* not running */
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    // The monitor may still be writing its last files as it notices the server is gone.
+    execFileSync('sleep', ['0.3']);
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 

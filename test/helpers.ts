@@ -115,7 +115,7 @@ export class TestEnv {
       /* not running */
     }
     await new Promise((r) => setTimeout(r, 50));
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 

@@ -1,76 +1,89 @@
 import { Command, Option } from 'clipanion';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../util/root.js';
 import { AmuxCommand } from './base.js';
-import { UsageError, AmuxError } from '../util/errors.js';
-import { ask } from '../util/prompt.js';
+import { AmuxError } from '../util/errors.js';
+import { askYesNo, interactive } from '../config/ask.js';
 
-export const templatesDir = () => join(PACKAGE_ROOT, 'templates');
-export const schemaPath = () => join(templatesDir(), 'config.schema.json');
+const IGNORE_LINE = '.amux/workspaces/';
+const COVERING = new Set(['.amux/workspaces/', '.amux/workspaces', '/.amux/workspaces/', '/.amux/workspaces', '.amux/', '.amux', '/.amux/', '/.amux']);
 
-export function templateNames(): string[] {
-  return readdirSync(templatesDir())
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.slice(0, -5))
-    .sort();
-}
-
-/** A template's text with the editor schema line pointing at this installation's schema. */
-export function templateText(name: string): string {
-  if (!templateNames().includes(name)) throw new UsageError(`unknown template "${name}" (templates: ${templateNames().join(', ')})`);
-  return readFileSync(join(templatesDir(), `${name}.yaml`), 'utf8').replace('__AMUX_SCHEMA__', schemaPath());
+/** Whether a .gitignore text already ignores the workspaces folder. */
+export function ignoresWorkspaces(text: string): boolean {
+  return text.split('\n').some((l) => COVERING.has(l.trim()));
 }
 
 export class InitCommand extends AmuxCommand {
   static override paths = [['init']];
   static override usage = Command.Usage({
-    description: 'write a .amux/config.yaml for this project',
+    description: 'write a .amux/config.yaml for this project from a template',
     details: `
-      Writes \`.amux/config.yaml\` at the git top level (or here, outside git) from a template: ${'`default`'}, ${'`minimal`'} or ${'`full`'} (every setting, commented). It refuses to overwrite an existing file without \`--force\`.
+      Writes \`.amux/config.yaml\` at the git top level (outside git: in the current folder) from one of the templates shipped in amux's \`templates/\` folder: \`default\` (a starting point), \`minimal\` (almost empty) or \`full\` (every setting, commented). The file's first line points editors that use yaml-language-server at amux's JSON Schema.
 
-      Workspaces live in \`.amux/workspaces/\`; init asks before adding that to \`.gitignore\` (\`--gitignore\` / \`--no-gitignore\` answer in advance; without a terminal and without either flag, .gitignore is left alone).
+      An existing config is never overwritten without \`--force\`.
+
+      Workspaces (git worktrees) live in \`.amux/workspaces/\`. init asks (y/N) before adding that folder to \`.gitignore\`; \`--gitignore\` or \`--no-gitignore\` answer in advance. Without a terminal and without either flag, \`.gitignore\` is left alone, and init says so. (amux also keeps its worktrees out of \`git status\` through \`.git/info/exclude\`, so this is only for clones that share the folder.)
     `,
     examples: [
-      ['Start a config', '$0 init'],
-      ['Everything amux understands, commented', '$0 init --template full'],
-      ['In a script', '$0 init --template minimal --gitignore'],
+      ['Start a config for this repository', '$0 init'],
+      ['Every setting amux understands, commented', '$0 init --template full'],
+      ['In a script: minimal config, and ignore the workspaces folder', '$0 init --template minimal --gitignore'],
+      ['Replace an existing config with the default template', '$0 init --force --no-gitignore'],
     ],
   });
 
-  template = Option.String('--template', 'default', { description: 'Template name (default, minimal, full)' });
-  gitignore = Option.Boolean('--gitignore', { description: 'Add .amux/workspaces/ to .gitignore (--no-gitignore: do not)' });
-  force = Option.Boolean('-f,--force', false, { description: 'Overwrite an existing config' });
+  template = Option.String('-t,--template', 'default', { description: 'Template: default, minimal or full' });
+  gitignore = Option.Boolean('--gitignore', { description: 'Add .amux/workspaces/ to .gitignore without asking (--no-gitignore: leave it alone)' });
+  force = Option.Boolean('-f,--force', false, { description: 'Overwrite an existing .amux/config.yaml' });
 
   async run(): Promise<number> {
-    const text = templateText(this.template);
-    const { findGitRoot } = await import('../config/load.js');
-    const root = findGitRoot(process.cwd()) ?? process.cwd();
+    const { findGitRoot, CONFIG_NAMES } = await import('../config/load.js');
+    const { templateText } = await import('../config/templates.js');
+    const gitRoot = findGitRoot(process.cwd());
+    const root = gitRoot ?? process.cwd();
     const dir = join(root, '.amux');
-    const file = join(dir, 'config.yaml');
-    if (existsSync(file) && !this.force) throw new AmuxError(`${file} already exists (use --force to overwrite)`);
+    const text = templateText(this.template, dir);
+
+    const existing = CONFIG_NAMES.map((n) => join(dir, n)).find((f) => existsSync(f));
+    if (existing && !this.force) throw new AmuxError(`${existing} already exists (amux config edit changes it; --force overwrites it)`);
+    const file = existing ?? join(dir, 'config.yaml');
+
+    const { validateConfigText, formatIssue } = await import('../config/validate.js');
+    const issues = validateConfigText(text, file);
+    if (issues.length) throw new AmuxError(`template "${this.template}" does not validate (a bug in amux):\n${issues.map(formatIssue).join('\n')}`);
+
     mkdirSync(dir, { recursive: true });
-    writeFileSync(file, text);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
     this.out(`wrote ${file} (template ${this.template})`);
 
+    this.updateGitignore(root, gitRoot !== null);
+    this.out('next: amux config show (what is in effect) · amux config edit · amux run claude');
+    return 0;
+  }
+
+  private updateGitignore(root: string, inGit: boolean): void {
     const ignoreFile = join(root, '.gitignore');
-    const line = '.amux/workspaces/';
-    const has = existsSync(ignoreFile) && readFileSync(ignoreFile, 'utf8').split('\n').some((l) => l.trim() === line || l.trim() === '/.amux/workspaces/' || l.trim() === '.amux/');
-    if (has) return 0;
+    let text = '';
+    try {
+      text = readFileSync(ignoreFile, 'utf8');
+    } catch {
+      /* no .gitignore yet */
+    }
+    if (ignoresWorkspaces(text)) return;
     let add = this.gitignore;
     if (add === undefined) {
-      if (process.stdin.isTTY) add = await ask(`Add ${line} to ${ignoreFile}? [Y/n] `, true);
-      else {
-        this.out(`left .gitignore alone (add ${line} yourself, or run amux init --gitignore --force)`);
-        return 0;
+      if (!inGit) return;
+      if (!interactive()) {
+        this.out(`left ${ignoreFile} alone (no terminal to ask on; --gitignore adds ${IGNORE_LINE})`);
+        return;
       }
+      add = askYesNo(`Add ${IGNORE_LINE} to ${ignoreFile}? [y/N] `, { dflt: false });
     }
-    if (add) {
-      const prefix = existsSync(ignoreFile) && !readFileSync(ignoreFile, 'utf8').endsWith('\n') && readFileSync(ignoreFile, 'utf8').length > 0 ? '\n' : '';
-      appendFileSync(ignoreFile, `${prefix}# amux workspaces (git worktrees)\n${line}\n`);
-      this.out(`added ${line} to ${ignoreFile}`);
-    }
-    return 0;
+    if (!add) return;
+    appendFileSync(ignoreFile, `${text.length && !text.endsWith('\n') ? '\n' : ''}# amux workspaces (git worktrees)\n${IGNORE_LINE}\n`);
+    this.out(`added ${IGNORE_LINE} to ${ignoreFile}`);
   }
 }
 

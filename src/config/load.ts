@@ -1,312 +1,98 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Node as YNode, type Pair, type Document } from 'yaml';
-import { AmuxError, UsageError } from '../util/errors.js';
-import { parseDuration } from '../util/duration.js';
-import { userConfigDir } from '../util/paths.js';
-import type { AgentSpec, AmuxConfig, ConfigIssue, NotifyConfig, NotifyEvent, WorkspacesConfig } from './types.js';
+/**
+ * The config loader: finds `.amux/config.yaml` by walking up, validates it and the user-wide
+ * file, and merges presets ← user ← project into the typed spec. Never touches tmux.
+ *
+ * It runs on every command, so it is sync and lean: no git process, a few stat calls per
+ * directory level, and a validated file is cached (with its exact text) under
+ * `$AMUX_HOME/cache/` so the YAML parser is loaded only when a file changed.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { amuxHome, userConfigDir } from '../util/paths.js';
+import { UsageError } from '../util/errors.js';
+import { builtinPresets, PRESET_IDS } from './presets.js';
+import type { AgentSpec, AmuxConfig, ConfigIssue, NotifyConfig, WorkspacesConfig } from './types.js';
+import { ConfigError, crossChecks, parseConfigText, sortIssues, type AgentLayer, type ConfigLayer } from './validate.js';
+
+export { expandEnvironment, expandString } from './expand.js';
+export { ConfigError, validateConfigText, parseConfigText, formatIssue } from './validate.js';
+
+export interface LoadOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export const CONFIG_NAMES = ['config.yaml', 'config.yml'] as const;
+export const DEFAULT_WORKSPACES_ROOT = '.amux/workspaces';
+
+/** Where things are, found by walking up from `cwd` (see `loadConfig`). */
+export interface ProjectLocation {
+  /** The project config file, or null. */
+  file: string | null;
+  /** The project root: the folder holding `.amux/`, else the git top level, else `cwd`. */
+  root: string;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function configIn(dir: string): string | null {
+  for (const n of CONFIG_NAMES) {
+    const f = join(dir, '.amux', n);
+    if (isFile(f)) return f;
+  }
+  return null;
+}
 
 /**
- * Config loading in one place: find the files, parse YAML with positions, validate against the
- * schema (every problem reported as file:line:col), merge presets ← user ← project, and return
- * the typed spec. Nothing here touches tmux; launching never reads YAML.
+ * A folder inside another project's `.amux/` (the default workspaces live in
+ * `.amux/workspaces/NAME`) is not a project of its own: a worktree's copy of the config belongs
+ * to the main checkout. Returns that outer project's folder, or null.
  */
-
-export class ConfigError extends AmuxError {
-  readonly issues: ConfigIssue[];
-  constructor(issues: ConfigIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
-    this.name = 'ConfigError';
-    this.issues = issues;
-  }
+function outerProject(dir: string): string | null {
+  const parts = dir.split(sep);
+  const i = parts.indexOf('.amux');
+  if (i <= 0) return null;
+  const outer = parts.slice(0, i).join(sep) || sep;
+  return configIn(outer) !== null || existsSync(join(outer, '.git')) ? outer : null;
 }
 
-export function formatIssue(i: ConfigIssue): string {
-  return `${i.file}:${i.line}:${i.col}: ${i.message}`;
-}
-
-export const CONFIG_NAMES = ['config.yaml', 'config.yml'];
-export const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
-export const DETECTORS = ['claude', 'codex', 'gemini', 'aider', 'generic'];
-const NOTIFY_EVENTS: NotifyEvent[] = ['waiting', 'idle', 'stuck', 'exited', 'running'];
-
-// ------------------------------------------------------------------------------------------
-// Presets
-
-export function presets(env: NodeJS.ProcessEnv = process.env): Record<string, AgentSpec> {
-  const base = (id: string, command: string[], description: string, detector: string): AgentSpec => ({
-    id,
-    name: id,
-    description,
-    type: 'tmux',
-    command,
-    environment: {},
-    tags: [],
-    detector,
-    params: {},
-    source: 'preset',
-  });
-  const shell = env.SHELL && env.SHELL.startsWith('/') ? env.SHELL : '/bin/sh';
-  return {
-    claude: base('claude', ['claude'], 'Claude Code (Anthropic)', 'claude'),
-    codex: base('codex', ['codex'], 'Codex CLI (OpenAI)', 'codex'),
-    gemini: base('gemini', ['gemini'], 'Gemini CLI (Google)', 'gemini'),
-    aider: base('aider', ['aider'], 'Aider', 'aider'),
-    shell: { ...base('shell', [shell], 'An interactive shell', 'generic'), idleAfter: 1500 },
-  };
-}
-
-// ------------------------------------------------------------------------------------------
-// Validation
-
-type Raw = Record<string, unknown>;
-
-class Validator {
-  readonly issues: ConfigIssue[] = [];
-  constructor(
-    readonly file: string,
-    readonly lc: LineCounter,
-  ) {}
-
-  at(node: YNode | Pair | null | undefined, message: string): void {
-    let offset = 0;
-    if (node) {
-      const n = isPair(node) ? ((node.key as YNode | null) ?? (node.value as YNode | null)) : node;
-      offset = n?.range?.[0] ?? 0;
-    }
-    const pos = this.lc.linePos(offset);
-    this.issues.push({ file: this.file, line: pos.line, col: pos.col, message });
-  }
-
-  keys(node: YNode, path: string, allowed: Record<string, (v: YNode | null, p: string, pair: Pair) => unknown>): Raw | null {
-    if (!isMap(node)) {
-      this.at(node, `${path || 'the file'} must be a mapping`);
-      return null;
-    }
-    const out: Raw = {};
-    for (const pair of node.items) {
-      const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const p = path ? `${path}.${k}` : k;
-      const check = allowed[k];
-      if (!check) {
-        this.at(pair, `unknown key "${p}"${Object.keys(allowed).length ? ` (expected one of: ${Object.keys(allowed).join(', ')})` : ''}`);
-        continue;
-      }
-      const v = check((pair.value as YNode | null) ?? null, p, pair);
-      if (v !== undefined) out[k] = v;
-    }
-    return out;
-  }
-
-  str(v: YNode | null, p: string, pair?: Pair): string | undefined {
-    if (isScalar(v) && (typeof v.value === 'string' || typeof v.value === 'number')) return String(v.value);
-    this.at(v ?? pair, `${p} must be a string`);
-    return undefined;
-  }
-
-  bool(v: YNode | null, p: string, pair?: Pair): boolean | undefined {
-    if (isScalar(v) && typeof v.value === 'boolean') return v.value;
-    this.at(v ?? pair, `${p} must be true or false`);
-    return undefined;
-  }
-
-  strList(v: YNode | null, p: string, pair?: Pair, allowSingle = false): string[] | undefined {
-    if (allowSingle && isScalar(v) && typeof v.value === 'string') return [v.value];
-    if (!isSeq(v)) {
-      this.at(v ?? pair, `${p} must be a list of strings`);
-      return undefined;
-    }
-    const out: string[] = [];
-    v.items.forEach((item, i) => {
-      const s = this.str(item as YNode, `${p}[${i}]`);
-      if (s !== undefined) out.push(s);
-    });
-    return out;
-  }
-
-  duration(v: YNode | null, p: string, pair?: Pair): number | undefined {
-    if (isScalar(v) && (typeof v.value === 'string' || typeof v.value === 'number')) {
-      const ms = parseDuration(v.value as string | number);
-      if (ms !== null) return ms;
-    }
-    this.at(v ?? pair, `${p} must be a duration such as 90s, 5m, 1h or a number of seconds`);
-    return undefined;
-  }
-
-  regexes(v: YNode | null, p: string, pair?: Pair): string[] | undefined {
-    const list = this.strList(v, p, pair);
-    if (!list) return undefined;
-    const ok: string[] = [];
-    list.forEach((src, i) => {
-      try {
-        new RegExp(src, 'im');
-        ok.push(src);
-      } catch (e) {
-        const item = isSeq(v) ? (v.items[i] as YNode) : v;
-        this.at(item, `${p}[${i}] is not a valid regular expression: ${(e as Error).message}`);
-      }
-    });
-    return ok;
-  }
-}
-
-function validateAgent(val: Validator, node: YNode | null, p: string, pair: Pair): Raw | undefined {
-  const id = p.slice('agents.'.length);
-  if (!AGENT_ID.test(id)) val.at(pair, `agent id "${id}" must be 1-63 characters of A-Z a-z 0-9 _ -, starting with a letter or digit`);
-  if (node === null || (isScalar(node) && node.value === null)) return {};
-  return (
-    val.keys(node, p, {
-      name: (v, q, pr) => val.str(v, q, pr),
-      description: (v, q, pr) => val.str(v, q, pr),
-      type: (v, q, pr) => {
-        const s = val.str(v, q, pr);
-        if (s !== undefined && s !== 'tmux') val.at(v, `${q} must be "tmux"`);
-        return s === 'tmux' ? s : undefined;
-      },
-      command: (v, q, pr) => {
-        if (isScalar(v) && typeof v.value === 'string') {
-          if (!v.value.trim()) val.at(v, `${q} is empty`);
-          return v.value;
-        }
-        const list = val.strList(v, q, pr);
-        if (list && isSeq(v) && v.items.length === 0) val.at(v, `${q} is an empty list`);
-        return list;
-      },
-      environment: (v, q) => {
-        if (!isMap(v)) {
-          val.at(v, `${q} must be a mapping of NAME: value`);
-          return undefined;
-        }
-        const env: Record<string, string> = {};
-        for (const ep of v.items) {
-          const k = isScalar(ep.key) ? String(ep.key.value) : '';
-          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
-            val.at(ep, `${q}: "${k}" is not a valid variable name`);
-            continue;
-          }
-          const ev = ep.value as YNode | null;
-          if (isScalar(ev) && ['string', 'number', 'boolean'].includes(typeof ev.value)) env[k] = String(ev.value);
-          else if (isScalar(ev) && ev.value === null) env[k] = '';
-          else val.at(ev ?? ep, `${q}.${k} must be a string`);
-        }
-        return env;
-      },
-      workingDir: (v, q, pr) => val.str(v, q, pr),
-      tags: (v, q, pr) => val.strList(v, q, pr),
-      detector: (v, q, pr) => {
-        const s = val.str(v, q, pr);
-        if (s !== undefined && !DETECTORS.includes(s)) val.at(v, `${q} must be one of: ${DETECTORS.join(', ')}`);
-        return s;
-      },
-      idleAfter: (v, q, pr) => val.duration(v, q, pr),
-      stuckAfter: (v, q, pr) => val.duration(v, q, pr),
-      patterns: (v, q) =>
-        v &&
-        val.keys(v, q, {
-          busy: (x, r, pr) => val.regexes(x, r, pr),
-          waiting: (x, r, pr) => val.regexes(x, r, pr),
-          idle: (x, r, pr) => val.regexes(x, r, pr),
-          replace: (x, r, pr) => val.bool(x, r, pr),
-        }),
-      params: (v, q) =>
-        v &&
-        val.keys(v, q, {
-          shell: (x, r, pr) => val.str(x, r, pr),
-          windowName: (x, r, pr) => val.str(x, r, pr),
-          autoAttach: (x, r, pr) => val.bool(x, r, pr),
-          detached: (x, r, pr) => val.bool(x, r, pr),
-        }),
-    }) ?? undefined
-  );
-}
-
-/** Validates one config file's text; returns the plain object and every issue found. */
-export function parseConfigText(text: string, file: string): { data: Raw; issues: ConfigIssue[] } {
-  const lc = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const val = new Validator(file, lc);
-  for (const e of doc.errors) {
-    const pos = e.linePos?.[0] ?? lc.linePos(e.pos[0]);
-    val.issues.push({ file, line: pos.line, col: pos.col, message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') });
-  }
-  if (doc.errors.length) return { data: {}, issues: val.issues };
-  const root = doc.contents as YNode | null;
-  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { data: {}, issues: [] };
-  const data =
-    val.keys(root, '', {
-      version: (v, p, pr) => {
-        if (isScalar(v) && (v.value === 1 || v.value === '1')) return 1;
-        val.at(v ?? pr, `${p} must be 1`);
-        return undefined;
-      },
-      agents: (v, p) => {
-        if (v === null) return {};
-        if (!isMap(v)) {
-          val.at(v, `${p} must be a mapping of agent id → agent`);
-          return undefined;
-        }
-        const out: Raw = {};
-        for (const pair of v.items) {
-          const id = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-          const a = validateAgent(val, (pair.value as YNode | null) ?? null, `agents.${id}`, pair);
-          if (a) out[id] = a;
-        }
-        return out;
-      },
-      workspaces: (v, p) =>
-        v &&
-        val.keys(v, p, {
-          root: (x, r, pr) => val.str(x, r, pr),
-          baseBranch: (x, r, pr) => val.str(x, r, pr),
-          copy: (x, r, pr) => val.strList(x, r, pr, true),
-          setup: (x, r, pr) => val.strList(x, r, pr, true),
-        }),
-      tmux: (v, p) =>
-        v &&
-        val.keys(v, p, {
-          socket: (x, r, pr) => {
-            const s = val.str(x, r, pr);
-            if (s !== undefined && !/^[A-Za-z0-9_.-]+$/.test(s)) val.at(x, `${r} must be a socket name of A-Z a-z 0-9 _ . -`);
-            return s;
-          },
-        }),
-      notify: (v, p) =>
-        v &&
-        val.keys(v, p, {
-          ...Object.fromEntries(NOTIFY_EVENTS.map((e) => [e, (x: YNode | null, r: string, pr: Pair) => val.strList(x, r, pr, true)])),
-          displayMessage: (x, r, pr) => val.bool(x, r, pr),
-          desktop: (x, r, pr) => val.bool(x, r, pr),
-        }),
-    }) ?? {};
-  return { data, issues: val.issues };
-}
-
-/** Every problem in a config text (empty when valid). */
-export function validateConfigText(text: string, file: string): ConfigIssue[] {
-  return parseConfigText(text, file).issues;
-}
-
-// ------------------------------------------------------------------------------------------
-// Finding and merging
-
-/** The project config file for a directory: `.amux/config.yaml` walking up; null when none. */
-export function findProjectConfig(cwd: string): { root: string; file: string } | null {
-  let dir = resolve(cwd);
+/**
+ * Finds the project config (`.amux/config.yaml` or `.yml`, nearest first, walking up from
+ * `cwd`) and the project root: the folder holding that `.amux/`; without a config, the nearest
+ * folder holding `.amux/` or `.git`; else `cwd`. Runs no git process.
+ */
+export function locateProject(cwd: string = process.cwd()): ProjectLocation {
+  const start = resolve(cwd);
+  let dir = outerProject(start) ?? start;
+  let nearest: string | null = null;
   for (;;) {
-    for (const n of CONFIG_NAMES) {
-      const f = join(dir, '.amux', n);
-      if (existsSync(f)) return { root: dir, file: f };
-    }
+    const file = configIn(dir);
+    if (file) return { file, root: dir };
+    if (nearest === null && (existsSync(join(dir, '.git')) || existsSync(join(dir, '.amux')))) nearest = dir;
     const up = dirname(dir);
-    if (up === dir) return null;
+    if (up === dir) break;
     dir = up;
   }
+  return { file: null, root: nearest ?? start };
 }
 
-/** The git top level (a `.git` folder or file) walking up, without running git. */
-export function findGitRoot(cwd: string): string | null {
-  let dir = resolve(cwd);
-  for (;;) {
+/** The project config file for a folder, walking up; null when there is none. */
+export function findProjectConfig(cwd: string = process.cwd()): { root: string; file: string } | null {
+  const loc = locateProject(cwd);
+  return loc.file ? { root: loc.root, file: loc.file } : null;
+}
+
+/** The git top level (the nearest folder holding `.git`, a folder or a worktree's file), without running git. */
+export function findGitRoot(cwd: string = process.cwd()): string | null {
+  const start = resolve(cwd);
+  for (let dir = outerProject(start) ?? start; ; ) {
     if (existsSync(join(dir, '.git'))) return dir;
     const up = dirname(dir);
     if (up === dir) return null;
@@ -314,124 +100,192 @@ export function findGitRoot(cwd: string): string | null {
   }
 }
 
-function readConfigFile(file: string): Raw {
+/** The user-wide config file (`$XDG_CONFIG_HOME/amux/config.yaml`), when it exists. */
+export function userConfigFile(env: NodeJS.ProcessEnv = process.env): string | null {
+  const dir = userConfigDir(env);
+  for (const n of CONFIG_NAMES) if (isFile(join(dir, n))) return join(dir, n);
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache of validated layers
+
+/**
+ * A validated file is cached with its full text: a hit needs the text to be identical (so no
+ * clock or inode can fool it) and the validating code unchanged (its file's mtime), and saves
+ * loading and running the YAML parser.
+ */
+const CACHE_FORMAT = 2;
+
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+interface CacheEntry {
+  format: number;
+  code: number;
+  file: string;
+  text: string;
+  layer: ConfigLayer;
+}
+
+let codeStampValue: number | undefined;
+function codeStamp(): number {
+  if (codeStampValue === undefined) {
+    try {
+      codeStampValue = statSync(fileURLToPath(import.meta.url)).mtimeMs;
+    } catch {
+      codeStampValue = 0;
+    }
+  }
+  return codeStampValue;
+}
+
+function cachePath(file: string, env: NodeJS.ProcessEnv): string {
+  return join(amuxHome(env), 'cache', `config-${fnv1a(file)}.json`);
+}
+
+function readCache(file: string, text: string, env: NodeJS.ProcessEnv): ConfigLayer | null {
+  if (env.AMUX_NO_CONFIG_CACHE) return null;
+  try {
+    const c = JSON.parse(readFileSync(cachePath(file, env), 'utf8')) as CacheEntry;
+    return c.format === CACHE_FORMAT && c.code === codeStamp() && c.file === file && c.text === text ? c.layer : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeCache(file: string, text: string, layer: ConfigLayer, env: NodeJS.ProcessEnv): void {
+  if (env.AMUX_NO_CONFIG_CACHE) return;
+  try {
+    const path = cachePath(file, env);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const entry: CacheEntry = { format: CACHE_FORMAT, code: codeStamp(), file, text, layer };
+    const tmp = `${path}.${process.pid}.tmp`;
+    // Environment values can be secrets: the cache is private like the rest of AMUX_HOME.
+    writeFileSync(tmp, JSON.stringify(entry), { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch {
+    /* a cache that cannot be written is only slower */
+  }
+}
+
+/** Reads and validates one config file (through the cache). */
+export function loadLayer(file: string, env: NodeJS.ProcessEnv = process.env): { layer: ConfigLayer; issues: ConfigIssue[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new AmuxError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return { layer: emptyLayer(), issues: [{ file, line: 1, col: 1, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
   }
-  const { data, issues } = parseConfigText(text, file);
-  if (issues.length) throw new ConfigError(issues);
-  return data;
+  const cached = readCache(file, text, env);
+  if (cached) return { layer: cached, issues: [] };
+  // parseConfigText loads the YAML parser on first use only.
+  const r = parseConfigText(text, file);
+  if (r.issues.length === 0) writeCache(file, text, r.layer, env);
+  return r;
 }
 
-function mergeAgent(id: string, base: AgentSpec | undefined, raw: Raw, source: AgentSpec['source']): AgentSpec {
+function emptyLayer(): ConfigLayer {
+  return { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, positions: {} };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Merging
+
+function mergeAgent(base: AgentSpec | undefined, id: string, l: AgentLayer, source: AgentSpec['source']): AgentSpec {
   const b: AgentSpec = base ?? { id, name: id, type: 'tmux', command: [], environment: {}, tags: [], params: {}, source };
-  const out: AgentSpec = {
-    ...b,
-    ...(raw as Partial<AgentSpec>),
-    id,
-    source,
-    environment: { ...b.environment, ...((raw.environment as Record<string, string>) ?? {}) },
-    params: { ...b.params, ...((raw.params as AgentSpec['params']) ?? {}) },
-    tags: (raw.tags as string[]) ?? b.tags,
-  };
-  if (raw.name === undefined && base === undefined) out.name = id;
+  const out: AgentSpec = { ...b, environment: { ...b.environment }, params: { ...b.params }, tags: [...b.tags], source };
+  if (b.patterns) out.patterns = { ...b.patterns };
+  if (l.name !== undefined) out.name = l.name;
+  else if (!base) out.name = id;
+  if (l.description !== undefined) out.description = l.description;
+  if (l.command !== undefined) out.command = Array.isArray(l.command) ? [...l.command] : l.command;
+  if (l.environment) Object.assign(out.environment, l.environment);
+  if (l.workingDir !== undefined) out.workingDir = l.workingDir;
+  if (l.tags !== undefined) out.tags = [...l.tags];
+  if (l.detector !== undefined) out.detector = l.detector;
+  if (l.idleAfter !== undefined) out.idleAfter = l.idleAfter;
+  if (l.stuckAfter !== undefined) out.stuckAfter = l.stuckAfter;
+  if (l.patterns) out.patterns = { ...(out.patterns ?? {}), ...l.patterns };
+  if (l.params) Object.assign(out.params, l.params);
   return out;
-}
-
-export interface LoadOptions {
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-}
-
-/** Loads the effective config for a directory. Throws ConfigError listing every problem. */
-export function loadConfig(opts: LoadOptions = {}): AmuxConfig {
-  const env = opts.env ?? process.env;
-  const cwd = resolve(opts.cwd ?? process.cwd());
-  const found = findProjectConfig(cwd);
-  const userFileCandidate = CONFIG_NAMES.map((n) => join(userConfigDir(env), n)).find((f) => existsSync(f)) ?? null;
-  const issues: ConfigIssue[] = [];
-  const layers: { raw: Raw; source: AgentSpec['source'] }[] = [];
-  for (const [file, source] of [
-    [userFileCandidate, 'user'],
-    [found?.file ?? null, 'project'],
-  ] as const) {
-    if (!file) continue;
-    try {
-      layers.push({ raw: readConfigFile(file), source });
-    } catch (e) {
-      if (e instanceof ConfigError) issues.push(...e.issues);
-      else throw e;
-    }
-  }
-  if (issues.length) throw new ConfigError(issues);
-
-  const agents: Record<string, AgentSpec> = presets(env);
-  const workspaces: WorkspacesConfig = { root: '.amux/workspaces', copy: [], setup: [] };
-  const notify: NotifyConfig = { on: {}, displayMessage: true, desktop: true };
-  const tmux: { socket?: string } = {};
-  let version = 1;
-  for (const { raw, source } of layers) {
-    if (typeof raw.version === 'number') version = raw.version;
-    for (const [id, a] of Object.entries((raw.agents as Record<string, Raw>) ?? {})) agents[id] = mergeAgent(id, agents[id], a, source);
-    Object.assign(workspaces, (raw.workspaces as Partial<WorkspacesConfig>) ?? {});
-    Object.assign(tmux, (raw.tmux as object) ?? {});
-    const n = (raw.notify as Raw) ?? {};
-    for (const e of NOTIFY_EVENTS) if (n[e]) notify.on[e] = n[e] as string[];
-    if (typeof n.displayMessage === 'boolean') notify.displayMessage = n.displayMessage;
-    if (typeof n.desktop === 'boolean') notify.desktop = n.desktop;
-  }
-  // An agent defined without a command (only overrides) must have a preset underneath.
-  for (const a of Object.values(agents)) {
-    if ((Array.isArray(a.command) && a.command.length === 0) || a.command === '') {
-      throw new ConfigError([{ file: found?.file ?? userFileCandidate ?? 'config', line: 1, col: 1, message: `agents.${a.id} has no command (and no built-in preset of that name)` }]);
-    }
-  }
-  const projectRoot = found?.root ?? findGitRoot(cwd) ?? cwd;
-  return { version, agents, workspaces, tmux, notify, projectRoot, file: found?.file ?? null, userFile: userFileCandidate };
-}
-
-export function knownAgents(config: AmuxConfig): string[] {
-  return Object.keys(config.agents).sort();
-}
-
-/** The agent spec for an id; an unknown id is a usage error listing the known ones. */
-export function resolveAgent(config: AmuxConfig, id: string): AgentSpec {
-  const a = Object.prototype.hasOwnProperty.call(config.agents, id) ? config.agents[id] : undefined;
-  if (!a) throw new UsageError(`unknown agent "${id}" (known: ${knownAgents(config).join(', ')}; define it under agents: in .amux/config.yaml)`);
-  return a;
 }
 
 /**
- * Expands `${VAR}` and `${VAR:-default}` (and `$$` → `$`) in environment values, with no shell.
- * Unknown variables expand to the empty string.
+ * Merges config layers (lowest first) over the built-in presets. Exposed for tests and for
+ * `config validate`; `loadConfig` is the usual entry point.
  */
-export function expandEnvironment(env: Record<string, string>, processEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) out[k] = expandValue(v, processEnv);
-  return out;
+export function mergeLayers(
+  layers: { layer: ConfigLayer; source: 'user' | 'project' }[],
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify'> {
+  const agents: Record<string, AgentSpec> = builtinPresets(env);
+  const workspaces: WorkspacesConfig = { root: DEFAULT_WORKSPACES_ROOT, copy: [], setup: [] };
+  const tmux: { socket?: string } = {};
+  const notify: NotifyConfig = { on: {}, displayMessage: true, desktop: true };
+  let version = 1;
+  for (const { layer, source } of layers) {
+    if (layer.version !== undefined) version = layer.version;
+    for (const [id, a] of Object.entries(layer.agents)) agents[id] = mergeAgent(agents[id], id, a, source);
+    const w = layer.workspaces;
+    if (w.root !== undefined) workspaces.root = w.root;
+    if (w.baseBranch !== undefined) workspaces.baseBranch = w.baseBranch;
+    if (w.copy !== undefined) workspaces.copy = [...w.copy];
+    if (w.setup !== undefined) workspaces.setup = [...w.setup];
+    if (layer.tmux.socket !== undefined) tmux.socket = layer.tmux.socket;
+    Object.assign(notify.on, layer.notify.on);
+    if (layer.notify.displayMessage !== undefined) notify.displayMessage = layer.notify.displayMessage;
+    if (layer.notify.desktop !== undefined) notify.desktop = layer.notify.desktop;
+  }
+  return { version, agents, workspaces, tmux, notify };
 }
 
-export function expandValue(v: string, processEnv: NodeJS.ProcessEnv): string {
-  return v.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-((?:[^}\\]|\\.)*))?\}/g, (m, name: string | undefined, def: string | undefined) => {
-    if (m === '$$') return '$';
-    const val = processEnv[name!];
-    if (val !== undefined && val !== '') return val;
-    return def !== undefined ? def.replace(/\\(.)/g, '$1') : '';
-  });
+/**
+ * The effective config for `cwd`: built-in presets, under the user-wide file
+ * (`$XDG_CONFIG_HOME/amux/config.yaml`), under the project's `.amux/config.yaml` (found by
+ * walking up). Throws a `ConfigError` listing every problem in either file as `file:line:col`.
+ */
+export function loadConfig(opts: LoadOptions = {}): AmuxConfig {
+  const env = opts.env ?? process.env;
+  const loc = locateProject(opts.cwd ?? process.cwd());
+  const userFile = userConfigFile(env);
+  const files: { file: string; source: 'user' | 'project' }[] = [];
+  if (userFile && userFile !== loc.file) files.push({ file: userFile, source: 'user' });
+  if (loc.file) files.push({ file: loc.file, source: 'project' });
+
+  const layers: { layer: ConfigLayer; source: 'user' | 'project'; file: string }[] = [];
+  const issues: ConfigIssue[] = [];
+  for (const f of files) {
+    const r = loadLayer(f.file, env);
+    issues.push(...r.issues);
+    layers.push({ layer: r.layer, source: f.source, file: f.file });
+  }
+  if (layers.length) {
+    const fileOf = (l: ConfigLayer) => layers.find((x) => x.layer === l)!.file;
+    issues.push(...crossChecks(layers.map((x) => x.layer), fileOf, new Set(PRESET_IDS)));
+  }
+  if (issues.length) throw new ConfigError(sortIssues(issues));
+  return { ...mergeLayers(layers, env), projectRoot: loc.root, file: loc.file, userFile };
 }
 
-/** Modification time of the config files that apply, for watchers and caches. */
-export function configStamp(config: AmuxConfig): string {
-  return [config.file, config.userFile]
-    .map((f) => {
-      try {
-        return f ? `${f}:${statSync(f).mtimeMs}` : '';
-      } catch {
-        return '';
-      }
-    })
-    .join('|');
+/** The agent ids the config knows (presets, user and project agents), sorted. */
+export function knownAgents(config: Pick<AmuxConfig, 'agents'>): string[] {
+  return Object.keys(config.agents).sort();
+}
+
+/** The agent `id`; an unknown id is a usage error listing the known ones (never run as a command). */
+export function resolveAgent(config: Pick<AmuxConfig, 'agents'>, id: string): AgentSpec {
+  const a = Object.prototype.hasOwnProperty.call(config.agents, id) ? config.agents[id] : undefined;
+  if (a) return a;
+  const known = knownAgents(config);
+  const hint = known.find((k) => k.toLowerCase() === id.toLowerCase());
+  throw new UsageError(
+    `unknown agent "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; known agents: ${known.join(', ')} (define more under agents: in .amux/config.yaml, or run a command with amux run -c '...')`,
+  );
 }

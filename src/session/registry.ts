@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { homeDir } from '../util/paths.js';
 import { AmuxError, NotFoundError } from '../util/errors.js';
 import { RECORD_SCHEMA, type SessionRecord } from './types.js';
+import { cmp } from '../util/table.js';
 
 /**
  * The registry of sessions: one JSON file per session, written atomically (temp + rename, 0600),
@@ -152,7 +153,7 @@ export class Registry {
       const rec = this.get(n.slice(0, -5));
       if (rec && typeof rec.id === 'string' && rec.tmux) out.push(rec);
     }
-    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
+    return out.sort((a, b) => cmp(a.createdAt, b.createdAt) || cmp(a.name, b.name));
   }
 
   /**

@@ -1,11 +1,12 @@
 import type { SessionView, StateName } from './view.js';
+import { cmp } from '../util/table.js';
 
 /** Display order: sessions that need a person first (waiting, stuck), then by age. */
 const RANK: Record<StateName, number> = { waiting: 0, stuck: 1, running: 2, starting: 3, idle: 4, exited: 5, lost: 6 };
 
 export function sortViews(views: SessionView[]): SessionView[] {
   return [...views].sort(
-    (a, b) => RANK[a.state] - RANK[b.state] || a.record.createdAt.localeCompare(b.record.createdAt) || a.record.name.localeCompare(b.record.name),
+    (a, b) => RANK[a.state] - RANK[b.state] || cmp(a.record.createdAt, b.record.createdAt) || cmp(a.record.name, b.record.name),
   );
 }
 

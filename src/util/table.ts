@@ -29,3 +29,8 @@ export function truncate(s: string, max: number): string {
   }
   return out + '…';
 }
+
+/** Plain code-unit order: ISO times and ASCII names sort right without ICU's collator (slow to load). */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
