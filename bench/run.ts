@@ -45,7 +45,7 @@ else {
     const i = text.indexOf(title);
     if (i >= 0) {
       const j = text.indexOf('\n## ', i + 1);
-      text = text.slice(0, i) + s + (j >= 0 ? text.slice(j + 1) : '');
+      text = text.slice(0, i) + s + (j >= 0 ? '\n' + text.slice(j + 1) : '');
     } else text += '\n' + s;
   }
   writeFileSync(file, text.replace(/Run with `npm run bench` on [0-9-]+/, `Run with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}`));

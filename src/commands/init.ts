@@ -79,7 +79,7 @@ export class InitCommand extends AmuxCommand {
         this.out(`left ${ignoreFile} alone (no terminal to ask on; --gitignore adds ${IGNORE_LINE})`);
         return;
       }
-      add = askYesNo(`Add ${IGNORE_LINE} to ${ignoreFile}? [y/N] `, { dflt: false });
+      add = askYesNo(`Add ${IGNORE_LINE} to ${ignoreFile}?`, { dflt: false });
     }
     if (!add) return;
     appendFileSync(ignoreFile, `${text.length && !text.endsWith('\n') ? '\n' : ''}# amux workspaces (git worktrees)\n${IGNORE_LINE}\n`);

@@ -49,14 +49,14 @@ export function interactive(): boolean {
 }
 
 /**
- * Asks `question` (it should end with "[Y/n] " or "[y/N] "). On a terminal the answer is read
+ * Asks `question`, followed by "[Y/n] " or "[y/N] " for the default in effect. On a terminal the answer is read
  * from /dev/tty; otherwise one line of stdin is read, and an empty line or end of input gives
  * `noTtyDefault` (no, unless told otherwise). Anything but y/yes/n/no counts as the default.
  */
 export function askYesNo(question: string, opts: AskOptions): boolean {
   const tty = interactive();
   const dflt = tty ? opts.dflt : (opts.noTtyDefault ?? false);
-  writeSync(opts.out ?? 2, question);
+  writeSync(opts.out ?? 2, `${question} ${dflt ? '[Y/n]' : '[y/N]'} `);
   let line: string | null;
   if (tty) {
     let fd: number | null = null;

@@ -393,12 +393,12 @@ class Walker {
         continue;
       }
       this.layer.positions[`agents.${id}`] = this.pos(entry.key);
-      const agent = this.agent(entry, `agents.${id}`, id);
+      const agent = this.agent(entry, `agents.${id}`);
       if (agent) this.layer.agents[id] = agent;
     }
   }
 
-  private agent(e: Entry, path: string, id: string): AgentLayer | null {
+  private agent(e: Entry, path: string): AgentLayer | null {
     const m = this.map(e.value, path, e.key);
     if (!m) return null;
     this.only(m, SCHEMA_KEYS.agent, path);
@@ -496,7 +496,6 @@ class Walker {
         a.params = dropUndefined(params);
       }
     }
-    void id;
     return dropUndefined(a);
   }
 
