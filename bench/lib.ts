@@ -42,6 +42,8 @@ export class BenchEnv {
     } catch {
       /* not running */
     }
+    // tmux can leave its socket file behind: remove ours, by its exact path.
+    rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
     // The monitor may still be writing its last files as it notices the server is gone.
     execFileSync('sleep', ['0.3']);
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });

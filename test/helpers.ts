@@ -114,6 +114,8 @@ export class TestEnv {
     } catch {
       /* not running */
     }
+    // tmux can leave its socket file behind: remove ours, by its exact path.
+    rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
     await new Promise((r) => setTimeout(r, 50));
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }

@@ -60,7 +60,7 @@ export async function runDaemon(): Promise<number> {
       }
       let ctl: ControlClient;
       try {
-        ctl = await ControlClient.connect({ socket, session: MONITOR_SESSION });
+        ctl = await ControlClient.connect({ socket, session: MONITOR_SESSION, startServer: false });
       } catch (e) {
         log(`control connection failed: ${(e as Error).message}`);
         await sleep(1000);

@@ -35,6 +35,8 @@ export interface ControlOptions {
    */
   session?: string;
   create?: boolean;
+  /** Start a tmux server when none runs (default true). The monitor passes false (`tmux -N`): it must never bring back a server that went away. */
+  startServer?: boolean;
   /** The hidden session's program (default: an inert `tail -f /dev/null`). */
   command?: string;
   /** Environment of the tmux client process (and of a server it starts). */
@@ -148,7 +150,7 @@ export class ControlClient extends EventEmitter {
       ? ['-C', 'new-session', '-A', '-f', 'no-output', '-s', this.session, opts.command ?? 'exec tail -f /dev/null']
       : ['-C', 'attach-session', '-f', 'no-output', '-t', `=${this.session}:`];
     // Plain pipes: `-CC` needs a tty; `-C` works over pipes.
-    this.child = spawn('tmux', [...socketArgs(this.socket), ...argv], {
+    this.child = spawn('tmux', [...socketArgs(this.socket), ...(opts.startServer === false ? ['-N'] : []), ...argv], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: opts.env ?? process.env,
     });
