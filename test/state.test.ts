@@ -6,7 +6,7 @@ import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestEnv, waitFor, sleep } from './helpers.ts';
+import { TestEnv, waitFor, sleep, CLI } from './helpers.ts';
 
 interface Row {
   id: string;
@@ -167,6 +167,33 @@ describe('state engine through ps / explain / await / send', () => {
     await env.amux(['send', 'plainsh', 'for i in 1 2 3 4 5 6; do echo tick $i; sleep 0.5; done', '--no-wait'], { cwd: dir });
     await until('plainsh', 'running', 5000);
     await until('plainsh', 'idle');
+  });
+
+  test('send reads the prompt from stdin (-) and from --file', async () => {
+    const viaStdin = await env.amux(['send', 'plainsh', '-', '--timeout', '20s'], { cwd: dir, input: 'echo "from-stdin $((6*7))"\n' });
+    assert.equal(viaStdin.code, 0, viaStdin.stderr);
+    assert.match(viaStdin.stdout, /from-stdin 42/);
+    const f = join(env.dir, 'prompt.txt');
+    writeFileSync(f, 'echo "from-file $((7*7))"\n');
+    const viaFile = await env.amux(['send', 'plainsh', '--file', f, '--timeout', '20s'], { cwd: dir });
+    assert.equal(viaFile.code, 0, viaFile.stderr);
+    assert.match(viaFile.stdout, /from-file 49/);
+    const none = await env.amux(['send', 'plainsh'], { cwd: dir });
+    assert.equal(none.code, 2);
+  });
+
+  test('ps --watch redraws until interrupted', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, 'ps', '--watch', '--json'], { cwd: dir, env: env.env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await sleep(2600);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const frames = out.trim().split('\n').filter(Boolean);
+    assert.ok(frames.length >= 2, `at least two redraws, got ${frames.length}`);
+    for (const f of frames) assert.ok(Array.isArray(JSON.parse(f)), 'each frame is a JSON array');
+    assert.equal(code, 0);
   });
 
   test('ps sorts waiting and stuck first and shows the age in state', async () => {
