@@ -103,20 +103,8 @@ export class RunCommand extends AmuxCommand {
       await ensureDaemon(server.socket);
     }
     if (this.prompt !== undefined && ok.length > 0) {
-      const { deliverWhenReady } = await import('../session/deliver.js');
-      const { readView } = await import('../state/watch.js');
-      const results = await Promise.allSettled(
-        ok.map((rec) =>
-          deliverWhenReady(server, rec, this.prompt!, {
-            onWait: (m) => this.err(m),
-            // Ready means the monitor saw the agent idle at its prompt.
-            isReady: async () => {
-              const v = await readView(server, rec);
-              return v.state === 'exited' || v.state === 'lost' ? 'dead' : v.state === 'idle';
-            },
-          }),
-        ),
-      );
+      const { deliverPrompt } = await import('../state/send.js');
+      const results = await Promise.allSettled(ok.map((rec) => deliverPrompt(server, rec, this.prompt!, { onProgress: (m) => this.err(m) })));
       for (const r of results) if (r.status === 'rejected') failed.push(r);
     }
 

@@ -1,6 +1,6 @@
 import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
-import type { StateName } from '../session/view.js';
+import type { SessionView, StateName } from '../session/view.js';
 import { typeText } from '../session/deliver.js';
 import { AmuxError } from '../util/errors.js';
 import { readView, waitForView } from './watch.js';
@@ -12,6 +12,26 @@ export interface SendResult {
   state: StateName;
   output?: string;
   timedOut: boolean;
+}
+
+/**
+ * Waits until the monitor has seen the agent idle at its prompt: a starting agent is waited for,
+ * and a question on screen is not answered by a prompt. Throws when it exits or the time runs out.
+ */
+export async function waitUntilReady(server: Server, rec: SessionRecord, timeoutMs: number, onProgress?: (m: string) => void): Promise<SessionView> {
+  const v = await readView(server, rec);
+  if (v.state === 'idle') return v;
+  onProgress?.(`waiting for ${rec.name} to be ready for input (now ${v.state})...`);
+  const r = await waitForView(server, rec, (x) => x.state === 'idle', { timeoutMs });
+  if (r.matched) return r.view;
+  if (r.timedOut) throw new AmuxError(`${rec.name} did not become ready for input (still ${r.view.state}); prompt not sent`);
+  throw new AmuxError(`${rec.name} ${r.view.state} before it could take the prompt`);
+}
+
+/** A first prompt (`amux run -p`, the TUI's new-session dialog): typed once the agent is ready. */
+export async function deliverPrompt(server: Server, rec: SessionRecord, text: string, opts: { timeoutMs?: number; onProgress?: (m: string) => void } = {}): Promise<void> {
+  await waitUntilReady(server, rec, opts.timeoutMs ?? 60_000, opts.onProgress);
+  await typeText(server, rec.tmux.pane, text);
 }
 
 /**
@@ -29,17 +49,8 @@ export async function sendPrompt(
   const start = Date.now();
   const left = () => (opts.timeoutMs === undefined ? undefined : Math.max(0, opts.timeoutMs - (Date.now() - start)));
 
-  // 1. Ready for input: idle (a starting agent is waited for; a question on screen is not answered by a prompt).
-  let v = await readView(server, rec);
-  if (v.state !== 'idle') {
-    opts.onProgress?.(`waiting for ${rec.name} to be ready for input (now ${v.state})...`);
-    const r = await waitForView(server, rec, (x) => x.state === 'idle', { timeoutMs: left() ?? 10 * 60_000 });
-    if (!r.matched) {
-      if (r.timedOut) throw new AmuxError(`${rec.name} did not become ready for input (still ${r.view.state}); prompt not sent`);
-      throw new AmuxError(`${rec.name} ${r.view.state} before it could take the prompt`);
-    }
-    v = r.view;
-  }
+  // 1. Ready for input.
+  let v = await waitUntilReady(server, rec, left() ?? 10 * 60_000, opts.onProgress);
 
   // 2. Deliver.
   const before = await pane.capture({ start: '-' });

@@ -302,9 +302,7 @@ export class TuiActions {
     const prompt = await this.app.prompt(`new ${agent.id} session${workspace ? ' in ' + workspace : ''}`, 'First prompt (optional; Enter with nothing skips):', '');
     if (prompt === null) return;
 
-    const { expandEnvironment } = (await import('../config/load.js')) as unknown as {
-      expandEnvironment: (env: Record<string, string>, processEnv: NodeJS.ProcessEnv) => Record<string, string>;
-    };
+    const { expandEnvironment } = await import('../config/load.js');
     const { buildLaunchSpec } = await import('../session/spec.js');
     const { launch } = await import('../session/launcher.js');
     const spec = buildLaunchSpec({ config, agent, passthrough: [], extraEnv: {}, expandEnvironment, cwd, workspace, tags: [] });
@@ -315,15 +313,9 @@ export class TuiActions {
     await ensureDaemon(this.app.server.socket).catch(() => undefined);
     await this.app.refresh(true);
     if (prompt.trim()) {
-      const { deliverWhenReady } = await import('../session/deliver.js');
-      const { readView } = await import('../state/watch.js');
+      const { deliverPrompt } = await import('../state/send.js');
       this.app.flash(`${rec.name}: the prompt is sent once it is ready for input`);
-      deliverWhenReady(this.app.server, rec, prompt, {
-        isReady: async () => {
-          const v = await readView(this.app.server, rec);
-          return v.state === 'exited' || v.state === 'lost' ? 'dead' : v.state === 'idle';
-        },
-      }).then(
+      deliverPrompt(this.app.server, rec, prompt).then(
         () => this.app.flash(`sent the first prompt to ${rec.name}`, 'ok'),
         (e: Error) => this.app.flash(e.message, 'error'),
       );
