@@ -1,7 +1,7 @@
 /** amux run in workspaces, attach inside tmux, and the demo. */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestEnv, waitFor, CLI } from './helpers.ts';
 

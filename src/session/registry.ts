@@ -156,6 +156,24 @@ export class Registry {
     return out.sort((a, b) => cmp(a.createdAt, b.createdAt) || cmp(a.name, b.name));
   }
 
+  private cache: { stamp: string; records: SessionRecord[] } | null = null;
+
+  /**
+   * The records of one tmux server, re-read only when the registry folder changed (a record
+   * written, added or removed): for long-lived readers (the monitor, the TUI) that look every tick.
+   */
+  listFor(socketLabel: string, force = false): SessionRecord[] {
+    let stamp = '';
+    try {
+      const st = statSync(this.dir);
+      stamp = `${st.mtimeMs}:${st.ctimeMs}:${readdirSync(this.dir).length}`;
+    } catch {
+      /* no folder yet */
+    }
+    if (force || !stamp || this.cache?.stamp !== stamp) this.cache = { stamp, records: this.list() };
+    return this.cache.records.filter((r) => r.tmux.socket === socketLabel);
+  }
+
   /**
    * A reference as users type it: an exact name, a full id, or a unique id prefix. An ambiguous
    * prefix is an error that lists the candidates.

@@ -1,4 +1,4 @@
-import { statSync, readdirSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { spawn, execFileSync } from 'node:child_process';
 import type { PaneRow } from '../tmux/formats.js';
 import { PANE_FORMAT, parsePaneRows } from '../tmux/formats.js';
@@ -58,8 +58,6 @@ export interface MonitorOptions {
  */
 export class Monitor {
   private tracked = new Map<string, Tracked>();
-  private records: SessionRecord[] = [];
-  private recordsStamp = '';
   private registry = new Registry();
   private summary: string | null = null;
   private first = true;
@@ -69,27 +67,11 @@ export class Monitor {
     private readonly opts: MonitorOptions,
   ) {}
 
-  /** Reloads the registry only when its folder changed (a record written, added or removed). */
-  private loadRecords(): SessionRecord[] {
-    let stamp = '';
-    try {
-      const st = statSync(this.registry.dir);
-      stamp = `${st.mtimeMs}:${readdirSync(this.registry.dir).length}`;
-    } catch {
-      /* no folder yet */
-    }
-    if (stamp !== this.recordsStamp) {
-      this.recordsStamp = stamp;
-      this.records = this.registry.list().filter((r) => r.tmux.socket === this.opts.socketLabel);
-    }
-    return this.records;
-  }
-
   async tick(): Promise<{ sessions: number; live: number; captured: number; changed: number }> {
     const now = this.opts.now?.() ?? Date.now();
     const rows = parsePaneRows((await this.tmux.command(['list-panes', '-a', '-F', PANE_FORMAT])).join('\n'));
     const byPane = new Map(rows.map((p) => [p.paneId, p]));
-    const records = this.loadRecords();
+    const records = this.registry.listFor(this.opts.socketLabel);
     const live = new Set<string>();
     let needReap = false;
 

@@ -7,7 +7,7 @@
  * `capture-pane -e` of the selected pane for the preview. Never one call per session. The state
  * shown is what the monitor daemon published; the TUI never computes it.
  */
-import { statSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import type { Widgets } from 'blessed';
 import type { Server } from '../tmux/server.js';
@@ -15,7 +15,6 @@ import { PANE_FORMAT, parsePaneRows, type PaneRow } from '../tmux/formats.js';
 import { ServerNotRunningError, TmuxObjectNotFoundError } from '../tmux/errors.js';
 import { resolveSocket, socketArgs } from '../tmux/exec.js';
 import { Registry } from '../session/registry.js';
-import type { SessionRecord } from '../session/types.js';
 import { buildViews, type SessionView } from '../session/view.js';
 import { readSnapshot } from '../state/snapshot.js';
 import { insideSameServer } from '../session/attach.js';
@@ -110,8 +109,7 @@ export class TuiApp implements ModalHost {
   private previewBusy = false;
   private previewAgain = false;
 
-  private records: SessionRecord[] = [];
-  private recordsStamp = '';
+  private forceRecords = false;
   private refreshing = false;
   private refreshAgain = false;
 
@@ -364,22 +362,6 @@ export class TuiApp implements ModalHost {
 
   // ---------------------------------------------------------------- data
 
-  /** Re-reads the registry only when its folder changed (a record written, added or removed). */
-  private loadRecords(): SessionRecord[] {
-    let stamp = '';
-    try {
-      const st = statSync(this.registry.dir);
-      stamp = `${st.mtimeMs}:${st.ctimeMs}:${readdirSync(this.registry.dir).length}`;
-    } catch {
-      /* no folder yet */
-    }
-    if (stamp !== this.recordsStamp || !stamp) {
-      this.recordsStamp = stamp;
-      this.records = this.registry.list().filter((r) => r.tmux.socket === this.server.label);
-    }
-    return this.records;
-  }
-
   private async readPanes(): Promise<PaneRow[]> {
     try {
       const rows = parsePaneRows(await this.server.cmd(['list-panes', '-a', '-F', PANE_FORMAT]));
@@ -398,7 +380,7 @@ export class TuiApp implements ModalHost {
   /** One whole-server read, then a redraw and the preview of the selection. Coalesces callers. */
   async refresh(forceRecords = false): Promise<void> {
     if (this.closed) return;
-    if (forceRecords) this.recordsStamp = '';
+    if (forceRecords) this.forceRecords = true;
     if (this.refreshing) {
       this.refreshAgain = true;
       return;
@@ -407,7 +389,8 @@ export class TuiApp implements ModalHost {
     try {
       do {
         this.refreshAgain = false;
-        const records = this.loadRecords();
+        const records = this.registry.listFor(this.server.label, this.forceRecords);
+        this.forceRecords = false;
         // The monitor's published snapshot when fresh (no process at all), else one tmux read.
         const snap = readSnapshot(this.server.socket, records);
         if (snap) this.serverDown = false;

@@ -3,7 +3,6 @@
  * something blessed renders. No blessed import here (tests and the picker use these too).
  */
 import { width as displayWidth } from '../util/table.js';
-import { formatAge } from '../util/duration.js';
 import { STATE_COLOR, STATE_ICON, stateWord, lastOutputText } from '../state/present.js';
 export { stateWord, lastOutputText };
 import type { SessionView } from '../session/view.js';

@@ -6,7 +6,7 @@ import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
 import { validateName } from '../tmux/names.js';
 import { branchExists, git, gitLine, gitMessage, gitOk, gitEnv, isValidBranchName, resolveCommit, statusEntries } from './git.js';
 import { excludeWorkspaceRoot, isInside, listWorktrees, realOrResolved, repoContext, type RepoContext, type WorktreeEntry } from './project.js';
-import { deleteRecord, readRecord, readRecords, sha256, withWorkspaceLock, writeRecord, type WorkspaceRecord } from './records.js';
+import { deleteRecord, readRecords, sha256, withWorkspaceLock, writeRecord, type WorkspaceRecord } from './records.js';
 import { liveSessionFinder, type LiveSession } from './sessions.js';
 
 export { repoContext, type RepoContext } from './project.js';
