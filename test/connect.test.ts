@@ -139,7 +139,7 @@ describe('amux connect', () => {
   });
 
   test('Enter attaches: inside tmux on the same server it switches the client', async () => {
-    const outer = `amux-test-couter-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+    const outer = env.extraSocket('couter');
     const p = inPane('pick5', []);
     try {
       execFileSync('tmux', ['-L', outer, 'new-session', '-d', '-x', '110', '-y', '30', `env -u TMUX tmux -L ${env.socket} attach-session -t '=pick5:'`], { env: env.env });

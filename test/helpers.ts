@@ -4,7 +4,7 @@
  * Only servers started here are ever killed, by their socket.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, writeFileSync, realpathSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync, realpathSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,8 @@ export class TestEnv {
   readonly dir: string;
   readonly home: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Every tmux socket this test made (its own and any extra servers), removed at cleanup. */
+  private readonly sockets: string[] = [];
 
   constructor(name = 't') {
     this.socket = `amux-test-${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -49,6 +51,17 @@ export class TestEnv {
     delete env.TMUX;
     delete env.TMUX_PANE;
     this.env = env;
+    this.sockets.push(this.socket);
+  }
+
+  /**
+   * A name for one more private tmux server (e.g. an outer terminal); cleanup kills it and
+   * removes its socket file. Start it with `env` so cleanup can also find its processes.
+   */
+  extraSocket(label: string): string {
+    const s = `amux-test-${label.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    this.sockets.push(s);
+    return s;
   }
 
   /** Runs `amux ...args` (the compiled CLI). Never throws on a non-zero exit. */
@@ -107,17 +120,58 @@ export class TestEnv {
     return execFileSync('git', args, { cwd, env: this.env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
   }
 
-  /** Kills this test's tmux server (and with it the daemon) and removes the temp dir. */
-  async cleanup(): Promise<void> {
-    try {
-      execFileSync('tmux', ['-L', this.socket, 'kill-server'], { stdio: 'ignore' });
-    } catch {
-      /* not running */
+  /** The pids of every process started for this test: each carries this test's AMUX_HOME. */
+  processes(): number[] {
+    const mark = Buffer.from(`\0AMUX_HOME=${this.home}\0`);
+    const pids: number[] = [];
+    for (const e of readdirSync('/proc')) {
+      if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+      try {
+        const environ = Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${e}/environ`)]);
+        if (environ.includes(mark)) pids.push(Number(e));
+      } catch {
+        /* gone, or not ours to read */
+      }
     }
-    // tmux can leave its socket file behind: remove ours, by its exact path.
-    rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
-    await new Promise((r) => setTimeout(r, 50));
-    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    return pids;
+  }
+
+  /**
+   * Kills this test's tmux servers, waits for everything the test started (monitor, log
+   * writers, TUIs, control clients) to exit, then removes the socket files and the temp dir.
+   * A process still there after 5 s is killed by pid (it is ours: it carries our AMUX_HOME).
+   */
+  async cleanup(): Promise<void> {
+    for (const s of this.sockets) {
+      try {
+        execFileSync('tmux', ['-L', s, 'kill-server'], { stdio: 'ignore' });
+      } catch {
+        /* not running */
+      }
+    }
+    const deadline = Date.now() + 5000;
+    let left = this.processes();
+    while (left.length > 0 && Date.now() < deadline) {
+      await sleep(50);
+      left = this.processes();
+    }
+    for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
+      if (left.length === 0) break;
+      for (const pid of left) {
+        try {
+          process.kill(pid, sig);
+        } catch {
+          /* gone */
+        }
+      }
+      const until = Date.now() + 2000;
+      while ((left = this.processes()).length > 0 && Date.now() < until) await sleep(50);
+    }
+    if (left.length > 0) throw new Error(`cleanup: processes of this test would not exit: ${left.join(' ')}`);
+    // tmux can leave its socket file behind: remove ours, by their exact paths.
+    const sockDir = join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
+    for (const s of this.sockets) rmSync(join(sockDir, s), { force: true });
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

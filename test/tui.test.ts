@@ -329,7 +329,7 @@ describe('amux tui', () => {
   });
 
   test('Enter switches the attached client to the session (inside tmux, same server)', async () => {
-    const outer = `amux-test-outer-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+    const outer = env.extraSocket('outer');
     try {
       execFileSync('tmux', ['-L', outer, 'new-session', '-d', '-x', '130', '-y', '45', `env -u TMUX tmux -L ${env.socket} attach-session -t ${q(tui.target)}`], { env: env.env });
       const attached = await waitFor(() => (env.tryTmux(['list-clients', '-F', '#{client_session}']) ?? '').split('\n').includes(tui.name), 5000);
@@ -350,7 +350,7 @@ describe('amux tui', () => {
 
   test('Enter outside tmux attaches in the terminal, and the TUI comes back on detach', async () => {
     // The TUI runs in a pane of another server with TMUX unset: to it, that is a plain terminal.
-    const outer = `amux-test-plain-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+    const outer = env.extraSocket('plain');
     const vars = `TERM=tmux-256color LANG=C.UTF-8 AMUX_TMUX_SOCKET=${q(env.socket)} AMUX_HOME=${q(env.home)} XDG_CONFIG_HOME=${q(env.env.XDG_CONFIG_HOME!)} HOME=${q(env.env.HOME!)} PATH=${q(env.env.PATH!)}`;
     const err = join(env.dir, 'plain.stderr');
     const otmux = (...a: string[]) => execFileSync('tmux', ['-L', outer, ...a], { encoding: 'utf8', env: env.env });
@@ -418,7 +418,7 @@ describe('amux tui: terminals, first run, server gone, config', () => {
   });
 
   test('a tmux server that goes away shows a message, not a crash', async () => {
-    const other = `amux-test-gone-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+    const other = env.extraSocket('gone');
     const otherEnv = { ...env.env, AMUX_TMUX_SOCKET: other, AMUX_NO_DAEMON: '1' };
     const r = await env.amux(['run', '-c', 'sleep 300', '--name', 'remote'], { env: otherEnv });
     assert.equal(r.code, 0, r.stderr);

@@ -39,8 +39,8 @@ export class AwaitCommand extends AmuxCommand {
       timeoutMs = d;
     }
     const { server, view } = await resolveSession(this.session);
-    const { ensureDaemon } = await import('../state/daemon-client.js');
-    await ensureDaemon(server.socket);
+    const { ensureMonitor } = await import('../state/daemon-client.js');
+    await ensureMonitor(server);
     const wanted = UNTIL[this.until as Until] as readonly string[];
     const res = await waitForView(server, view.record, (v) => wanted.includes(v.state), { timeoutMs });
     const v = res.view;

@@ -21,11 +21,9 @@ export class ExplainCommand extends AmuxCommand {
 
   async run(): Promise<number> {
     const { server, view } = await resolveSession(this.session);
-    const { ensureDaemon } = await import('../state/daemon-client.js');
-    const { started } = await ensureDaemon(server.socket);
-    if (started) await new Promise((r) => setTimeout(r, 1200));
-    const { resolveSession: again } = await import('./context.js');
-    const fresh = started ? (await again(this.session)).view : view;
+    const { ensureMonitor } = await import('../state/daemon-client.js');
+    // A monitor started just now published nothing before: read the session again.
+    const fresh = (await ensureMonitor(server)) ? (await resolveSession(this.session)).view : view;
     const ex = fresh.pane && !fresh.pane.paneDead ? await readExplain(server, fresh.pane.paneId) : null;
     const now = Date.now();
     const signals = (ex?.signals ?? []).map((s) => ({ name: s.name, value: s.value, at: s.at ? new Date(s.at).toISOString() : null, ageMs: s.at ? now - s.at : null }));

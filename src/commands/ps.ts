@@ -2,7 +2,6 @@ import { Command, Option } from 'clipanion';
 import { basename } from 'node:path';
 import { AmuxCommand } from './base.js';
 import { getServer } from './context.js';
-import type { Server } from '../tmux/server.js';
 import { Registry } from '../session/registry.js';
 import { buildViews, viewJson, type SessionView } from '../session/view.js';
 import { filterViews, sortViews } from '../session/select.js';
@@ -45,7 +44,10 @@ export class PsCommand extends AmuxCommand {
     const registry = new Registry();
     const records = () => registry.list().filter((r) => r.tmux.socket === server.label);
     const first = records();
-    if (first.length > 0) await ensureMonitor(server);
+    if (first.length > 0) {
+      const { ensureMonitor } = await import('../state/daemon-client.js');
+      await ensureMonitor(server);
+    }
     let recs: typeof first | null = first;
     const { readSnapshot } = await import('../state/snapshot.js');
     const read = async () => {
@@ -78,12 +80,6 @@ export class PsCommand extends AmuxCommand {
 }
 
 /** Asks the state monitor to run (when it exists), so the states read are live. */
-export async function ensureMonitor(server: Server): Promise<void> {
-  const { ensureDaemon, waitReady } = await import('../state/daemon-client.js');
-  const { started } = await ensureDaemon(server.socket);
-  // A monitor started just now has published nothing yet: give it its first tick.
-  if (started) await waitReady(server);
-}
 
 
 export function formatPs(views: SessionView[], now = Date.now()): string {

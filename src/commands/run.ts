@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
-import { UsageError } from '../util/errors.js';
+import { AmuxError, UsageError } from '../util/errors.js';
 import { getServer } from './context.js';
 import { validateName } from '../tmux/names.js';
 import type { SessionRecord } from '../session/types.js';
@@ -117,7 +117,8 @@ export class RunCommand extends AmuxCommand {
       for (const r of ok) this.out(`${r.name}\t${r.id}\t${r.agent}${r.workspace ? `\t${r.workspace}` : ''}`);
     }
     for (const f of failed) this.err(`amux: ${(f.reason as Error).message}`);
-    if (failed.length > 0) return 1;
+    // Refused input (a name that is another session's id) is a usage error when nothing started.
+    if (failed.length > 0) return ok.length === 0 && failed.every((f) => f.reason instanceof AmuxError && f.reason.exitCode === 2) ? 2 : 1;
 
     const wantAttach = this.attach ?? (agents.length === 1 && agents[0]?.params.autoAttach === true && !agents[0]?.params.detached);
     if (wantAttach && !this.detach && ok.length === 1 && process.stdout.isTTY) {

@@ -58,8 +58,8 @@ export class SendCommand extends AmuxCommand {
 
     const { server, view } = await resolveSession(this.session);
     if (view.state === 'exited' || view.state === 'lost') throw new AmuxError(`${view.record.name} has ${view.state === 'lost' ? 'been lost' : 'exited'}: it can take no input`);
-    const { ensureDaemon } = await import('../state/daemon-client.js');
-    await ensureDaemon(server.socket);
+    const { ensureMonitor } = await import('../state/daemon-client.js');
+    await ensureMonitor(server);
     const { sendPrompt } = await import('../state/send.js');
     const res = await sendPrompt(server, view.record, text, {
       wait: !this.noWait,

@@ -3,9 +3,10 @@
  * and the TUI, so every path keeps the name reservation, the tmux session name and the record in
  * step.
  */
-import type { Server } from '../tmux/server.js';
+import type { Server, PaneRow } from '../tmux/server.js';
+import { matchPane } from './view.js';
 import { tmuxSessionName, validateName } from '../tmux/names.js';
-import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
+import { NotFoundError, UsageError } from '../util/errors.js';
 import { Registry } from './registry.js';
 import type { SessionRecord } from './types.js';
 
@@ -30,14 +31,17 @@ export async function renameSession(server: Server, id: string, newName: string,
   if (!rec) throw new NotFoundError(`no session with id ${id}`);
   const oldName = rec.name;
   if (oldName === newName) return rec;
-  if (!registry.reserveName(newName, id)) throw new AmuxError(`a session named "${newName}" already exists`);
+  registry.reserveExplicit(newName, id);
   const newTmux = tmuxSessionName(newName);
-  let renamed = false;
+  let renamed: string | null = null;
   try {
-    if (await sessionIdAlive(server, rec)) {
-      await server.cmd(['rename-session', '-t', rec.tmux.sessionId, newTmux]);
-      renamed = true;
-      await server.cmd(['set-option', '-t', rec.tmux.sessionId, '@amux_session', newName]).catch(() => undefined);
+    // Only the pane stamped with this record's id is this session: tmux reuses `$N` ids after a
+    // server restart, so an id alone may name someone else's session.
+    const live = await livePane(server, rec);
+    if (live) {
+      await server.cmd(['rename-session', '-t', live.sessionId, newTmux]);
+      renamed = live.sessionId;
+      await server.cmd(['set-option', '-t', live.sessionId, '@amux_session', newName]).catch(() => undefined);
     }
     const next = await registry.update(id, (r) => {
       r.name = newName;
@@ -47,21 +51,16 @@ export async function renameSession(server: Server, id: string, newName: string,
     registry.releaseName(oldName, id);
     return next;
   } catch (e) {
-    if (renamed) await server.cmd(['rename-session', '-t', rec.tmux.sessionId, rec.tmux.session]).catch(() => undefined);
+    if (renamed) await server.cmd(['rename-session', '-t', renamed, rec.tmux.session]).catch(() => undefined);
     registry.releaseName(newName, id);
     throw e;
   }
 }
 
-/** Whether the tmux session id of the record still exists on the server (ids are stable). */
-async function sessionIdAlive(server: Server, rec: SessionRecord): Promise<boolean> {
-  if (rec.tmux.socket !== server.label) return false;
-  try {
-    const out = await server.cmd(['list-sessions', '-F', '#{session_id}']);
-    return out.split('\n').includes(rec.tmux.sessionId);
-  } catch {
-    return false;
-  }
+/** The record's live pane, when tmux still has the pane stamped with its id. */
+async function livePane(server: Server, rec: SessionRecord): Promise<PaneRow | null> {
+  if (rec.tmux.socket !== server.label) return null;
+  return matchPane(rec, new Map((await server.listPanes()).map((p) => [p.paneId, p])));
 }
 
 /** Adds and removes tags (order kept, no duplicates). Returns the updated record. */

@@ -4,6 +4,7 @@ import { appendArgsToShellCommand, hookArgsFor, hookSettingsFor } from '../state
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { Server } from '../tmux/server.js';
 import { exactSession, tmuxSessionName, validateName } from '../tmux/names.js';
+import { formatLiteral } from '../tmux/formats.js';
 import { AmuxError } from '../util/errors.js';
 import { homeDir } from '../util/paths.js';
 import { Registry } from './registry.js';
@@ -83,7 +84,7 @@ export async function launch(server: Server, spec: LaunchSpec, registry = new Re
     const target = exactSession(tmuxName);
     const args = [
       'new-session', '-d', '-P', '-F', '#{session_id} #{window_id} #{pane_id}',
-      '-s', tmuxName, '-n', spec.windowName, '-c', spec.cwd,
+      '-s', tmuxName, '-n', spec.windowName, '-c', formatLiteral(spec.cwd),
       '-x', String(spec.width ?? 200), '-y', String(spec.height ?? 50),
       // A placeholder that waits quietly until respawn-pane replaces it.
       'exec sleep 2147483647',
@@ -91,8 +92,8 @@ export async function launch(server: Server, spec: LaunchSpec, registry = new Re
       ';', 'set-option', '-p', '-t', target, '@amux_id', id,
       ';', 'set-option', '-p', '-t', target, '@amux_agent', spec.agent,
       ';', 'set-option', '-t', target, '@amux_session', name,
-      ';', 'pipe-pane', '-t', target, logWriterCommand(logFile, logMaxBytes()),
-      ';', 'respawn-pane', '-k', '-t', target, '-c', spec.cwd, ...launcherArgv(envFile, argv),
+      ';', 'pipe-pane', '-t', target, formatLiteral(logWriterCommand(logFile, logMaxBytes())),
+      ';', 'respawn-pane', '-k', '-t', target, '-c', formatLiteral(spec.cwd), ...launcherArgv(envFile, argv),
     ];
     const out = await startSession(server, args);
     created = true;

@@ -5,6 +5,9 @@ import { AmuxError, NotFoundError } from '../util/errors.js';
 import { RECORD_SCHEMA, type SessionRecord } from './types.js';
 import { cmp } from '../util/table.js';
 
+/** The shortest id prefix that may stand for a session (git's rule): shorter ones are names only. */
+export const MIN_ID_PREFIX = 4;
+
 /**
  * The registry of sessions: one JSON file per session, written atomically (temp + rename, 0600),
  * names reserved with exclusive creates so concurrent `amux run`s never share a name, and
@@ -56,13 +59,33 @@ export class Registry {
     }
   }
 
+  /**
+   * The session whose full id or 8-character short id is `name`, if any: such a name would make
+   * a reference mean two sessions, so it is refused.
+   */
+  idClash(name: string): SessionRecord | null {
+    const lower = name.toLowerCase();
+    return this.list().find((r) => r.id === lower || r.id.slice(0, 8) === lower) ?? null;
+  }
+
+  /** Reserves `name` for `id` as a user asked for it: refused when taken or when it is another session's id. */
+  reserveExplicit(name: string, id: string): void {
+    const clash = this.idClash(name);
+    if (clash && clash.id !== id) throw new AmuxError(`"${name}" is the id of session ${clash.name}: choose another name`, 2);
+    if (!this.reserveName(name, id)) throw new AmuxError(`a session named "${name}" already exists`);
+  }
+
   /** Reserves the first free name among `base`, `base-2`, `base-3`, ... */
   reserveUnique(base: string, id: string, explicit: boolean): string {
-    if (this.reserveName(base, id)) return base;
-    if (explicit) throw new AmuxError(`a session named "${base}" already exists`);
+    if (explicit) {
+      this.reserveExplicit(base, id);
+      return base;
+    }
+    const free = (n: string) => !this.idClash(n) && this.reserveName(n, id);
+    if (free(base)) return base;
     for (let n = 2; n < 10_000; n++) {
       const candidate = `${base.slice(0, 58)}-${n}`;
-      if (this.reserveName(candidate, id)) return candidate;
+      if (free(candidate)) return candidate;
     }
     throw new AmuxError(`no free session name starting with "${base}"`);
   }
@@ -175,21 +198,24 @@ export class Registry {
   }
 
   /**
-   * A reference as users type it: an exact name, a full id, or a unique id prefix. An ambiguous
-   * prefix is an error that lists the candidates.
+   * A reference as users type it: a full id (which wins over a name), an exact name, or a unique
+   * id prefix of at least 4 characters (git's rule), so a short word that names no session
+   * (`2`, `db`, `cafe`) never hits another one. An ambiguous prefix is an error that lists the
+   * candidates.
    */
   resolve(ref: string, records: SessionRecord[] = this.list()): SessionRecord {
+    const lower = ref.toLowerCase();
+    const byId = records.find((r) => r.id === lower);
+    if (byId) return byId;
     const byName = records.find((r) => r.name === ref);
     if (byName) return byName;
-    const byId = records.find((r) => r.id === ref);
-    if (byId) return byId;
-    const lower = ref.toLowerCase();
-    const matches = /^[0-9a-f-]+$/i.test(ref) ? records.filter((r) => r.id.startsWith(lower)) : [];
+    const matches = ref.length >= MIN_ID_PREFIX && /^[0-9a-f-]+$/i.test(ref) ? records.filter((r) => r.id.startsWith(lower)) : [];
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) {
       const list = matches.map((r) => `${r.name} (${r.id.slice(0, 8)})`).join(', ');
       throw new AmuxError(`"${ref}" is ambiguous: it matches ${list}`);
     }
-    throw new NotFoundError(`no session "${ref}" (see amux ps --all)`);
+    const hint = ref.length < MIN_ID_PREFIX && /^[0-9a-f-]+$/i.test(ref) && records.some((r) => r.id.startsWith(lower)) ? ` (an id prefix needs at least ${MIN_ID_PREFIX} characters)` : '';
+    throw new NotFoundError(`no session "${ref}"${hint} (see amux ps --all)`);
   }
 }

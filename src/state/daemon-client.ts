@@ -193,6 +193,16 @@ export async function ensureDaemon(socket: SocketChoice = resolveSocket()): Prom
   }
 }
 
+/**
+ * Makes sure the monitor runs and, when it was only just started, waits for its first publish,
+ * so what the caller reads next is live. What every command that reads states calls.
+ */
+export async function ensureMonitor(server: { socket: SocketChoice; getGlobalOption(name: string): Promise<string | null> }): Promise<boolean> {
+  const { started } = await ensureDaemon(server.socket);
+  if (started) await waitReady(server);
+  return started;
+}
+
 /** Waits (up to `ms`) for a freshly started monitor's first publish. */
 export async function waitReady(server: { getGlobalOption(name: string): Promise<string | null> }, ms = 2500): Promise<boolean> {
   const end = Date.now() + ms;

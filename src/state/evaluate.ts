@@ -15,8 +15,6 @@ export interface Memory {
   detector: Detector;
   /** Classification of the last captured screen (computed once per capture). */
   classified: { at: number; c: Classification; p: Progress } | null;
-  /** When a timer-based rule wants a fresh capture even without new output. */
-  recheckAt: number | null;
 }
 
 export function detectorOf(rec: SessionRecord): Detector {
@@ -25,7 +23,7 @@ export function detectorOf(rec: SessionRecord): Detector {
 
 export function initialMemory(rec: SessionRecord, pane: PaneRow | null, now: number): Memory {
   const prev = pane?.opts.state ? prevFromPublished(pane.opts.state, Number(pane.opts.stateSince), now) : null;
-  return { prev, detector: detectorOf(rec), classified: null, recheckAt: null };
+  return { prev, detector: detectorOf(rec), classified: null };
 }
 
 export interface Observation {
@@ -82,6 +80,6 @@ export function evaluate(rec: SessionRecord, pane: PaneRow | null, obs: Observat
     reason: d.reason,
     signals: d.signals.map((s) => ({ name: s.name, value: s.value, at: s.ageMs === null ? null : now - s.ageMs })),
     exitCode: d.exitCode ?? null,
-    memory: { prev: d.next, detector: det, classified, recheckAt: null },
+    memory: { prev: d.next, detector: det, classified },
   };
 }

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { spawn, execFileSync } from 'node:child_process';
 import type { PaneRow } from '../tmux/formats.js';
-import { PANE_FORMAT, parsePaneRows } from '../tmux/formats.js';
+import { PANE_FORMAT, parsePaneRows, formatLiteral } from '../tmux/formats.js';
 import type { SessionRecord } from '../session/types.js';
 import type { StateName } from '../session/view.js';
 import { matchPane } from '../session/view.js';
@@ -51,8 +51,8 @@ export interface MonitorOptions {
 
 /**
  * The monitor's loop body. Each tick: one `list-panes -a` of the whole server; a stat of each
- * session's log (a syscall, no process); `capture-pane` only for panes whose output moved or whose
- * rules asked for a re-check; the engine decides; changes are published as tmux user options
+ * session's log (a syscall, no process); `capture-pane` only for panes whose output moved, whose
+ * hook fired, or not seen for 15 s; the engine decides; changes are published as tmux user options
  * (pane: state, since, reason, evidence; window: icon; global: summary). All tmux traffic goes
  * over the one control-mode connection, pipelined.
  */
@@ -100,10 +100,9 @@ export class Monitor {
       t.logSize = size;
       t.logMtime = mtime;
       const outputAt = size > 0 ? mtime : null;
-      const due = t.memory.recheckAt !== null && now >= t.memory.recheckAt;
       const hookMoved = !!pane && pane.opts.hookAt !== t.hookAt;
       if (pane) t.hookAt = pane.opts.hookAt;
-      const capture = !!pane && !pane.paneDead && (moved || hookMoved || t.screen === null || due || now - t.capturedAt > 15_000);
+      const capture = !!pane && !pane.paneDead && (moved || hookMoved || t.screen === null || now - t.capturedAt > 15_000);
       if (pane?.paneDead && pane.paneDeadStatus === null) {
         t.deadNoStatusSince ??= now;
         if (now - t.deadNoStatusSince > 800) needReap = true;
@@ -207,7 +206,7 @@ export class Monitor {
       for (const line of clients) {
         const [name, control] = line.split('\x1f');
         if (!name || control === '1') continue;
-        await this.tmux.command(['display-message', '-c', name, '-d', '4000', text]).catch(() => undefined);
+        await this.tmux.command(['display-message', '-c', name, '-d', '4000', formatLiteral(text)]).catch(() => undefined);
       }
     } catch {
       /* no clients */

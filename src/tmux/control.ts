@@ -21,7 +21,8 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { socketArgs, type SocketChoice } from './exec.js';
+import { socketArgs, socketLabel, type SocketChoice } from './exec.js';
+import { withExclusive } from './gate.js';
 import { TmuxError, TmuxNotFoundError } from './errors.js';
 import { tmuxQuote } from '../util/quote.js';
 
@@ -116,7 +117,12 @@ export class ControlClient extends EventEmitter {
   clientName = '';
 
   /** Spawns the client and waits for its first round trip. */
-  static async connect(opts: ControlOptions = {}): Promise<ControlClient> {
+  static connect(opts: ControlOptions = {}): Promise<ControlClient> {
+    // tmux 3.3a can crash while a control client identifies itself: keep amux's commands out (gate.ts).
+    return withExclusive(socketLabel(opts.socket ?? {}), () => ControlClient.connectNow(opts));
+  }
+
+  private static async connectNow(opts: ControlOptions): Promise<ControlClient> {
     const c = new ControlClient(opts);
     const timeoutMs = opts.connectTimeoutMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;

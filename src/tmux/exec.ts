@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve as resolvePath } from 'node:path';
 import { amuxHome } from '../util/paths.js';
+import { withShared } from './gate.js';
 import { TmuxError, TmuxNotFoundError, TmuxVersionError, ServerNotRunningError, isNoServer } from './errors.js';
 
 /** Which tmux server to talk to: `-L name`, `-S path`, or tmux's default socket. */
@@ -64,13 +65,19 @@ const RACY = /server exited unexpectedly|lost server/i;
 
 /** Runs one tmux command (or a `;`-separated sequence given as separate argv words). */
 export async function execTmux(socket: SocketChoice, args: string[], opts: ExecOptions = {}): Promise<string> {
+  if (READ_ONLY.has(args[0] ?? '')) return execRead(socket, args, opts);
+  // A command that changes the server never runs while a control client connects (see gate.ts).
+  return withShared(socketLabel(socket), () => execOnce(socket, args, opts));
+}
+
+async function execRead(socket: SocketChoice, args: string[], opts: ExecOptions): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await execOnce(socket, args, opts);
     } catch (e) {
       // Several amux processes starting the first session at once can make a client see the
       // server "exit" while another client is still bringing it up: a read is simply repeated.
-      if (!(e instanceof TmuxError) || !RACY.test(e.stderr) || !READ_ONLY.has(args[0] ?? '') || attempt >= 3) throw e;
+      if (!(e instanceof TmuxError) || !RACY.test(e.stderr) || attempt >= 3) throw e;
       await new Promise((r) => setTimeout(r, 30 + 50 * attempt));
     }
   }

@@ -4,6 +4,15 @@
  */
 export const SEP = '\x1f';
 
+/**
+ * Makes text literal where tmux expands formats: `new-session -c`, `respawn-pane -c`, the
+ * `pipe-pane` command, `display-message` text. tmux turns `##` into `#`, so `#(cmd)`, `#S` and
+ * `#{...}` in a folder name or a message stay text and never run.
+ */
+export function formatLiteral(text: string): string {
+  return text.replaceAll('#', '##');
+}
+
 /** Field name → tmux format. Order matters only for parsing; the free-text fields go last. */
 const FIELDS = {
   sessionId: '#{session_id}',
