@@ -177,3 +177,18 @@ describe('the connect gate (tmux 3.3a crashes when a control client connects dur
     assert.notEqual(env.tryTmux(['has-session', '-t', '=amux-gated:']), null);
   });
 });
+
+describe('Registry.resolve', () => {
+  test('an ambiguous prefix of 4+ characters lists the candidates; a full id beats a name', async () => {
+    const { Registry } = await import('../src/session/registry.ts');
+    const rec = (id: string, name: string) => ({ id, name, tmux: { socket: 's' } }) as unknown as import('../src/session/types.ts').SessionRecord;
+    const a = rec('abcd1111-0000-4000-8000-000000000000', 'first');
+    const b = rec('abcd2222-0000-4000-8000-000000000000', 'second');
+    const c = rec('ffff3333-0000-4000-8000-000000000000', a.id);
+    const reg = Object.create(Registry.prototype) as InstanceType<typeof Registry>;
+    assert.throws(() => reg.resolve('abcd', [a, b, c]), (e: Error & { code?: string }) => e.code === 'ambiguous' && /first \(abcd1111\), second \(abcd2222\)/.test(e.message));
+    assert.equal(reg.resolve('abcd1', [a, b, c]).name, 'first');
+    assert.equal(reg.resolve(a.id, [a, b, c]).name, 'first', 'the full id wins over a session named like it');
+    assert.throws(() => reg.resolve('abc', [a, b, c]), (e: Error & { code?: string }) => e.code === 'not_found');
+  });
+});

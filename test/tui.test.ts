@@ -13,7 +13,7 @@ import { fit, previewWindow, sanitizeAnsi, sliceAnsi, columnsFor, headerLine } f
 import { buildRows, moveSelection } from '../src/tui/model.ts';
 import { loadBlessed, terminfoFor } from '../src/tui/blessed.ts';
 import { parseTagEdit, validateTag } from '../src/session/edit.ts';
-import type { SessionView } from '../src/session/view.ts';
+import type { SessionView } from '../src/state/model.ts';
 
 interface PsRow {
   id: string;

@@ -4,7 +4,7 @@ import { resolveSession } from './context.js';
 import { UsageError } from '../util/errors.js';
 import { parseDuration, formatAge } from '../util/duration.js';
 import { UNTIL, waitForView, type Until } from '../state/watch.js';
-import { viewJson } from '../session/view.js';
+import { viewJson } from '../state/model.js';
 
 /** Exit code when the wait timed out (as GNU timeout). */
 export const TIMEOUT_EXIT = 124;

@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { AmuxError } from '../util/errors.js';
+import { openContext, type CoreContext } from '../core/context.js';
 
 /**
  * Base of every amux command: `run()` does the work; errors become one `amux: ...` line on
@@ -14,13 +15,18 @@ export abstract class AmuxCommand extends Command {
       return code ?? 0;
     } catch (e) {
       if (e instanceof AmuxError) {
-        this.context.stderr.write(`amux: ${e.message}\n`);
+        this.context.stderr.write(`amux: ${e.message}${e.hint ? ` (${e.hint})` : ''}\n`);
         return e.exitCode;
       }
       if (process.env.AMUX_DEBUG) throw e;
       this.context.stderr.write(`amux: ${e instanceof Error ? e.message : String(e)}\n`);
       return 1;
     }
+  }
+
+  /** The core context for this command: config, server and registry resolved once; progress to stderr. */
+  protected async core(): Promise<CoreContext> {
+    return openContext({ observer: { progress: (m) => this.err(m), warn: (m) => this.err(`amux: ${m}`) } });
   }
 
   out(text: string): void {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
-import { resolveSession } from './context.js';
-import { AmuxError, UsageError } from '../util/errors.js';
+import { UsageError } from '../util/errors.js';
+import { captureSession } from '../core/sessions.js';
 
 export class CaptureCommand extends AmuxCommand {
   static override paths = [['capture']];
@@ -24,16 +24,8 @@ export class CaptureCommand extends AmuxCommand {
       n = Number(this.lines);
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`-n takes a positive number of lines, got "${this.lines}"`);
     }
-    const { server, view } = await resolveSession(this.session);
-    if (!view.pane) throw new AmuxError(`${view.record.name} is lost: tmux no longer has it`);
-    const pane = server.pane(view.pane.paneId);
-    let text: string;
-    if (n === undefined) text = await pane.capture({ escapes: this.ansi });
-    else {
-      const all = (await pane.capture({ escapes: this.ansi, start: -n - view.pane.paneHeight })).replace(/\n+$/, '');
-      text = all.split('\n').slice(-n).join('\n') + '\n';
-    }
-    this.context.stdout.write(n === undefined ? text.replace(/\n+$/, '\n') : text);
+    const r = await captureSession(await this.core(), { session: this.session, lines: n, ansi: this.ansi });
+    this.context.stdout.write(r.text);
     return 0;
   }
 }

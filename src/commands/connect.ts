@@ -3,8 +3,8 @@ import { AmuxCommand } from './base.js';
 import { getServer } from './context.js';
 import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
 import { Registry } from '../session/registry.js';
-import { loadViews, viewJson, type SessionView } from '../session/view.js';
-import { sortViews } from '../session/select.js';
+import { loadViews, viewJson, type SessionView } from '../state/model.js';
+import { sortViews } from '../state/select.js';
 
 export class ConnectCommand extends AmuxCommand {
   static override paths = [['connect']];

@@ -2,10 +2,10 @@ import { Command, Option } from 'clipanion';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../util/root.js';
 import { AmuxCommand } from './base.js';
-import { getServer } from './context.js';
-import { Registry } from '../session/registry.js';
-import { loadViews } from '../session/view.js';
-import { removeSession } from '../session/lifecycle.js';
+import { openContext } from '../core/context.js';
+import { listViews, removeSession } from '../core/sessions.js';
+import { startSessions } from '../core/start.js';
+import { isLive } from '../state/model.js';
 
 export const DEMO_TAG = 'amux-demo';
 export const demoDir = () => join(PACKAGE_ROOT, 'examples', 'demo');
@@ -28,38 +28,25 @@ export class DemoCommand extends AmuxCommand {
   noTui = Option.Boolean('--no-tui', false, { description: 'Do not open the TUI' });
 
   async run(): Promise<number> {
-    const server = await getServer();
-    const registry = new Registry();
-    const running = (await loadViews(server, registry)).filter((v) => v.record.tags.includes(DEMO_TAG));
+    const dir = demoDir();
+    const ctx = await openContext({ cwd: dir, observer: { progress: (m) => this.err(m) } });
+    const { views } = await listViews(ctx, { all: true, tag: DEMO_TAG });
     if (this.stop) {
-      for (const v of running) await removeSession(server, v, {}, registry);
-      this.out(running.length ? `removed ${running.length} demo session(s)` : 'no demo sessions');
+      for (const v of views) await removeSession(ctx, { session: v.record.id, force: true });
+      this.out(views.length ? `removed ${views.length} demo session(s)` : 'no demo sessions');
       return 0;
     }
-    const { loadConfig, expandEnvironment } = await import('../config/load.js');
-    const { buildLaunchSpec } = await import('../session/spec.js');
-    const { launch } = await import('../session/launcher.js');
-    const dir = demoDir();
-    const config = loadConfig({ cwd: dir });
-    const have = new Set(running.filter((v) => v.state !== 'lost' && v.state !== 'exited').map((v) => v.record.agent));
-    const ids = Object.keys(config.agents).filter((id) => id.startsWith('demo-') && !have.has(id));
-    for (const v of running) if (v.state === 'lost' || v.state === 'exited') await removeSession(server, v, {}, registry);
-    const recs = await Promise.all(
-      ids.map((id) =>
-        launch(
-          server,
-          buildLaunchSpec({ config, agent: config.agents[id]!, passthrough: [], extraEnv: {}, expandEnvironment, cwd: dir, workspace: null, tags: [DEMO_TAG] }),
-          registry,
-        ),
-      ),
-    );
-    const { ensureDaemon } = await import('../state/daemon-client.js');
-    await ensureDaemon(server.socket);
-    for (const r of recs) this.out(`started ${r.name}`);
-    if (ids.length === 0) this.out('the demo is already running');
+    for (const v of views) if (!isLive(v.state)) await removeSession(ctx, { session: v.record.id });
+    const have = new Set(views.filter((v) => isLive(v.state)).map((v) => v.record.agent));
+    const ids = Object.keys((await ctx.config()).agents).filter((id) => id.startsWith('demo-') && !have.has(id));
+    if (ids.length > 0) {
+      const res = await startSessions(ctx, { agents: ids, tags: [DEMO_TAG] });
+      for (const r of res.started) this.out(`started ${r.name}`);
+      for (const f of res.failed) this.err(`amux: ${f.message}`);
+    } else this.out('the demo is already running');
     if (!this.noTui && process.stdout.isTTY && process.stdin.isTTY) {
       const { runTui } = await import('../tui/app.js');
-      return runTui({ server });
+      return runTui({ ctx });
     }
     this.out('watch them:   amux ps --watch    (or amux tui)');
     this.out('answer one:   amux keys demo-builder 1');

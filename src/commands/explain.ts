@@ -2,7 +2,7 @@ import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
 import { resolveSession } from './context.js';
 import { formatAge } from '../util/duration.js';
-import { viewJson } from '../session/view.js';
+import { viewJson } from '../state/model.js';
 import { readExplain } from '../state/publish.js';
 
 export class ExplainCommand extends AmuxCommand {

@@ -1,11 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
-import { resolveSession } from './context.js';
-import { AmuxError, UsageError } from '../util/errors.js';
-import { invalidateSnapshot } from '../state/snapshot.js';
-
-/** tmux key names amux passes through: named keys, modifiers, and single characters. */
-const KEY = /^((C-|M-|S-)*([A-Za-z0-9]|F([1-9]|1[0-2])|Enter|Escape|Tab|BTab|Space|BSpace|Up|Down|Left|Right|Home|End|PageUp|PageDown|PPage|NPage|DC|IC|Delete|Insert))$/;
+import { sendKeys } from '../core/sessions.js';
 
 export class KeysCommand extends AmuxCommand {
   static override paths = [['keys']];
@@ -26,11 +21,7 @@ export class KeysCommand extends AmuxCommand {
   keys = Option.Rest({ name: 'KEY', required: 1 });
 
   async run(): Promise<number> {
-    for (const k of this.keys) if (!KEY.test(k)) throw new UsageError(`not a key name: "${k}" (use Enter, Escape, C-c, Up, y, ...; to type text use amux send)`);
-    const { server, view } = await resolveSession(this.session);
-    if (!view.pane || view.pane.paneDead) throw new AmuxError(`${view.record.name} is ${view.state}: it takes no keys`);
-    await server.pane(view.pane.paneId).sendKeys(this.keys);
-    invalidateSnapshot(server.socket);
+    await sendKeys(await this.core(), { session: this.session, keys: this.keys });
     return 0;
   }
 }

@@ -1,3 +1,4 @@
+import { paneBelongs } from '../session/identity.js';
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
 import { resolveSession } from './context.js';
@@ -88,7 +89,7 @@ export class TailCommand extends AmuxCommand {
         lastCheck = Date.now();
         const info = await server.pane(view.record.tmux.pane).info();
         // One more read after death so the last bytes are printed.
-        if (!info || info.paneDead || info.opts.id !== view.record.id) deadSeen = true;
+        if (!paneBelongs(view.record, info) || info.paneDead) deadSeen = true;
       }
       await new Promise((r) => setTimeout(r, 150));
     }

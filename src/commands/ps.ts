@@ -1,10 +1,8 @@
 import { Command, Option } from 'clipanion';
 import { basename } from 'node:path';
 import { AmuxCommand } from './base.js';
-import { getServer } from './context.js';
-import { Registry } from '../session/registry.js';
-import { buildViews, viewJson, type SessionView } from '../session/view.js';
-import { filterViews, sortViews } from '../session/select.js';
+import { listViews } from '../core/sessions.js';
+import { viewJson, type SessionView } from '../state/model.js';
 import { renderTable, truncate } from '../util/table.js';
 import { formatAge } from '../util/duration.js';
 import { stateWord, lastOutputText } from '../state/present.js';
@@ -35,43 +33,23 @@ export class PsCommand extends AmuxCommand {
   jsonOut = Option.Boolean('--json', false, { description: 'Print JSON' });
 
   async run(): Promise<number> {
-    let project: string | undefined;
-    if (this.here) {
-      const { loadConfig } = await import('../config/load.js');
-      project = loadConfig({ cwd: process.cwd() }).projectRoot;
-    }
-    const server = await getServer();
-    const registry = new Registry();
-    const records = () => registry.list().filter((r) => r.tmux.socket === server.label);
-    const first = records();
-    if (first.length > 0) {
-      const { ensureMonitor } = await import('../state/daemon-client.js');
-      await ensureMonitor(server);
-    }
-    let recs: typeof first | null = first;
-    const { readSnapshot } = await import('../state/snapshot.js');
-    const read = async () => {
-      const rs = recs ?? records();
-      // What the monitor published a moment ago, when it covers every record; else one tmux read.
-      const rows = readSnapshot(server.socket, rs) ?? (await server.listPanes());
-      const views = buildViews(rs, rows);
-      recs = null; // --watch re-reads the registry on every redraw
-      return sortViews(filterViews(views, { all: this.all, project, workspace: this.workspace, agent: this.agent, tag: this.tag }));
-    };
+    const ctx = await this.core();
+    const filter = { all: this.all, here: this.here, workspace: this.workspace, agent: this.agent, tag: this.tag };
+    const read = async () => listViews(ctx, filter);
     if (this.watch) return this.watchLoop(read);
-    const views = await read();
+    const { views, hidden } = await read();
     if (this.jsonOut) this.json(views.map(viewJson));
-    else this.context.stdout.write(formatPs(views));
+    else this.context.stdout.write(formatPs(views, hidden));
     return 0;
   }
 
-  private async watchLoop(read: () => Promise<SessionView[]>): Promise<number> {
+  private async watchLoop(read: () => Promise<{ views: SessionView[]; hidden: number }>): Promise<number> {
     const tty = process.stdout.isTTY;
     let stop = false;
     process.once('SIGINT', () => (stop = true));
     while (!stop) {
-      const views = await read();
-      const text = this.jsonOut ? JSON.stringify(views.map(viewJson)) + '\n' : formatPs(views);
+      const { views, hidden } = await read();
+      const text = this.jsonOut ? JSON.stringify(views.map(viewJson)) + '\n' : formatPs(views, hidden);
       this.context.stdout.write(tty && !this.jsonOut ? `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  amux ps --watch (Ctrl-C to quit)\n\n${text}` : text);
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -79,11 +57,11 @@ export class PsCommand extends AmuxCommand {
   }
 }
 
-/** Asks the state monitor to run (when it exists), so the states read are live. */
-
-
-export function formatPs(views: SessionView[], now = Date.now()): string {
-  if (views.length === 0) return 'no amux sessions (start one with: amux run AGENT, or try: amux demo)\n';
+export function formatPs(views: SessionView[], hidden = 0, now = Date.now()): string {
+  if (views.length === 0) {
+    if (hidden > 0) return `no sessions match (${hidden} hidden: exited, lost, archived or filtered out; amux ps --all shows every one)\n`;
+    return 'no amux sessions (start one with: amux run AGENT, or try: amux demo)\n';
+  }
   const rows = views.map((v) => {
     const r = v.record;
     return [

@@ -1,8 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
-import { resolveSession } from './context.js';
-import { renameSession } from '../session/edit.js';
-import { buildViews, viewJson } from '../session/view.js';
+import { getSession, renameSession } from '../core/sessions.js';
 
 export class RenameCommand extends AmuxCommand {
   static override paths = [['rename']];
@@ -22,11 +20,11 @@ export class RenameCommand extends AmuxCommand {
   jsonOut = Option.Boolean('--json', false, { description: 'Print the renamed session as JSON' });
 
   async run(): Promise<number> {
-    const { server, registry, view } = await resolveSession(this.session);
-    const old = view.record.name;
-    const rec = await renameSession(server, view.record.id, this.newName, registry);
-    if (this.jsonOut) this.json(viewJson(buildViews([rec], await server.listPanes())[0]!));
-    else this.out(old === rec.name ? `${rec.name}: already named so` : `renamed ${old} → ${rec.name}`);
+    const ctx = await this.core();
+    const old = (await getSession(ctx, { session: this.session })).name;
+    const s = await renameSession(ctx, { session: this.session, name: this.newName });
+    if (this.jsonOut) this.json(s);
+    else this.out(old === s.name ? `${s.name}: already named so` : `renamed ${old} → ${s.name}`);
     return 0;
   }
 }

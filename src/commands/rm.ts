@@ -1,9 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
-import { resolveSession } from './context.js';
 import { AmuxError } from '../util/errors.js';
-import { removeSession } from '../session/lifecycle.js';
-import { buildViews } from '../session/view.js';
+import { removeSession } from '../core/sessions.js';
 
 export class RmCommand extends AmuxCommand {
   static override paths = [['rm']];
@@ -24,36 +22,16 @@ export class RmCommand extends AmuxCommand {
   keepLogs = Option.Boolean('--keep-logs', false, { description: 'Keep the log file' });
 
   async run(): Promise<number> {
+    const ctx = await this.core();
     let failed = 0;
     for (const ref of this.sessions) {
       try {
-        const { server, registry, view } = await resolveSession(ref);
-        const live = view.state !== 'exited' && view.state !== 'lost';
-        if (live && !this.force) throw new AmuxError(`${view.record.name} is still running (${view.state}): stop it first (amux stop ${view.record.name}) or use --force`);
-        await removeSession(server, view, { keepLogs: this.keepLogs }, registry);
-        this.out(`removed ${view.record.name}`);
-        const ws = view.record.workspace;
-        if (ws && !this.keepWorkspace) {
-          // Another session still working there keeps the workspace.
-          const others = buildViews(
-            registry.list().filter((r) => r.workspace === ws && r.project === view.record.project && r.tmux.socket === server.label),
-            await server.listPanes(),
-          ).filter((v) => v.state !== 'lost');
-          if (others.length > 0) {
-            this.err(`kept workspace ${ws}: ${others.length} other session(s) use it`);
-            continue;
-          }
-          const { loadConfig } = await import('../config/load.js');
-          const { removeWorkspace } = await import('../workspace/worktrees.js');
-          try {
-            await removeWorkspace(loadConfig({ cwd: view.record.project }), ws, { force: false });
-            this.out(`removed workspace ${ws}`);
-          } catch (e) {
-            this.err(`kept workspace ${ws}: ${(e as Error).message}`);
-          }
-        }
+        const r = await removeSession(ctx, { session: ref, force: this.force, keepWorkspace: this.keepWorkspace, keepLogs: this.keepLogs });
+        this.out(`removed ${r.session}`);
+        if (r.workspace?.removed) this.out(`removed workspace ${r.workspace.name}`);
+        else if (r.workspace && !this.keepWorkspace) this.err(`kept workspace ${r.workspace.name}: ${r.workspace.reason}`);
       } catch (e) {
-        this.err(`amux: ${(e as Error).message}`);
+        this.err(`amux: ${(e as Error).message}${e instanceof AmuxError && e.hint ? ` (${e.hint})` : ''}`);
         failed++;
       }
     }

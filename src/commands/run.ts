@@ -1,9 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
-import { AmuxError, UsageError } from '../util/errors.js';
-import { getServer } from './context.js';
-import { validateName } from '../tmux/names.js';
-import type { SessionRecord } from '../session/types.js';
+import { UsageError } from '../util/errors.js';
+import { startSessions } from '../core/start.js';
 
 export class RunCommand extends AmuxCommand {
   static override paths = [['run']];
@@ -40,90 +38,41 @@ export class RunCommand extends AmuxCommand {
   jsonOut = Option.Boolean('--json', false, { description: 'Print the new session(s) as JSON' });
 
   async run(): Promise<number> {
-    const { loadConfig, resolveAgent, expandEnvironment } = await import('../config/load.js');
-    const { launch } = await import('../session/launcher.js');
-    const { buildLaunchSpec, splitPassthrough } = await import('../session/spec.js');
-
+    const { splitPassthrough } = await import('../session/spec.js');
     const { positional, passthrough } = splitPassthrough(this.agents, process.argv.slice(2));
-    if (this.command !== undefined && positional.length > 0) throw new UsageError('give either agents or -c COMMAND, not both');
-    if (this.command === undefined && positional.length === 0) throw new UsageError('which agent? e.g. amux run claude (see amux config show)');
     const count = this.count === undefined ? 1 : Number(this.count);
     if (!Number.isInteger(count) || count < 1 || count > 500) throw new UsageError(`--count must be a whole number from 1 to 500, got "${this.count}"`);
-    const extraEnv: Record<string, string> = {};
+    const env: Record<string, string> = {};
     for (const kv of this.env ?? []) {
       const i = kv.indexOf('=');
       if (i <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(kv.slice(0, i))) throw new UsageError(`-e expects KEY=VALUE with a valid variable name, got "${kv}"`);
-      extraEnv[kv.slice(0, i)] = kv.slice(i + 1);
+      env[kv.slice(0, i)] = kv.slice(i + 1);
     }
+    const ctx = await this.core();
     const total = (this.command !== undefined ? 1 : positional.length) * count;
-    if (this.name !== undefined && total > 1) throw new UsageError('--name names one session; drop it when launching several');
-    if (this.name !== undefined) validateName(this.name);
-
-    const config = loadConfig({ cwd: process.cwd() });
-    // Resolve every agent before creating anything: an unknown agent is an error, never a command.
-    const agents = this.command !== undefined ? [null] : positional.map((a) => resolveAgent(config, a));
-    const server = await getServer(config);
-
-    let cwd = process.cwd();
-    let workspace: string | null = null;
-    if (this.workspace !== undefined) {
-      const { ensureWorkspace } = await import('../workspace/worktrees.js');
-      const ws = await ensureWorkspace(config, this.workspace);
-      // The project's own folder inside the worktree (the project can be a subfolder of the repo).
-      cwd = ws.dir;
-      workspace = this.workspace;
-    }
-
-    const specs = [];
-    for (const agent of agents) {
-      for (let i = 0; i < count; i++) {
-        specs.push(
-          buildLaunchSpec({
-            config,
-            agent,
-            command: this.command,
-            passthrough,
-            extraEnv,
-            expandEnvironment,
-            cwd,
-            workspace,
-            name: this.name,
-            tags: this.tags ?? [],
-          }),
-        );
-      }
-    }
-    const results = await Promise.allSettled(specs.map((s) => launch(server, s)));
-    const ok = results.filter((r): r is PromiseFulfilledResult<SessionRecord> => r.status === 'fulfilled').map((r) => r.value);
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-
-    if (ok.length > 0) {
-      // The monitor watches every new session from its first second.
-      const { ensureDaemon } = await import('../state/daemon-client.js');
-      await ensureDaemon(server.socket);
-    }
-    if (this.prompt !== undefined && ok.length > 0) {
-      const { deliverPrompt } = await import('../state/send.js');
-      const results = await Promise.allSettled(ok.map((rec) => deliverPrompt(server, rec, this.prompt!, { onProgress: (m) => this.err(m) })));
-      for (const r of results) if (r.status === 'rejected') failed.push(r);
-    }
-
-    if (this.jsonOut) {
-      const { loadViews, viewJson } = await import('../session/view.js');
-      const ids = new Set(ok.map((r) => r.id));
-      const views = (await loadViews(server)).filter((v) => ids.has(v.record.id)).map(viewJson);
-      this.json(views.length === 1 && total === 1 ? views[0] : views);
-    } else {
-      for (const r of ok) this.out(`${r.name}\t${r.id}\t${r.agent}${r.workspace ? `\t${r.workspace}` : ''}`);
-    }
-    for (const f of failed) this.err(`amux: ${(f.reason as Error).message}`);
+    const res = await startSessions(ctx, {
+      agents: positional,
+      command: this.command,
+      count,
+      workspace: this.workspace,
+      name: this.name,
+      tags: this.tags ?? [],
+      env,
+      prompt: this.prompt,
+      passthrough,
+    });
+    if (this.jsonOut) this.json(res.started.length === 1 && total === 1 ? res.started[0] : res.started);
+    else for (const r of res.started) this.out(`${r.name}\t${r.id}\t${r.agent}${r.workspace ? `\t${r.workspace}` : ''}`);
+    for (const f of res.failed) this.err(`amux: ${f.message}`);
     // Refused input (a name that is another session's id) is a usage error when nothing started.
-    if (failed.length > 0) return ok.length === 0 && failed.every((f) => f.reason instanceof AmuxError && f.reason.exitCode === 2) ? 2 : 1;
+    if (res.failed.length > 0) return res.started.length === 0 && res.failed.every((f) => f.code === 'usage') ? 2 : 1;
 
-    const wantAttach = this.attach ?? (agents.length === 1 && agents[0]?.params.autoAttach === true && !agents[0]?.params.detached);
-    if (wantAttach && !this.detach && ok.length === 1 && process.stdout.isTTY) {
+    const config = await ctx.config();
+    const spec = this.command === undefined && positional.length === 1 ? config.agents[positional[0]!] : undefined;
+    const wantAttach = this.attach ?? (spec?.params.autoAttach === true && !spec?.params.detached);
+    if (wantAttach && !this.detach && res.records.length === 1 && process.stdout.isTTY) {
       const { attachTo } = await import('../session/attach.js');
-      return attachTo(server, ok[0]!);
+      return attachTo(ctx.server, res.records[0]!);
     }
     return 0;
   }

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { readFileSync } from 'node:fs';
 import { AmuxCommand } from './base.js';
-import { resolveSession } from './context.js';
+import { sendPrompt } from '../core/sessions.js';
 import { AmuxError, UsageError } from '../util/errors.js';
 import { parseDuration } from '../util/duration.js';
 import { TIMEOUT_EXIT } from './await.js';
@@ -56,17 +56,9 @@ export class SendCommand extends AmuxCommand {
       timeoutMs = d;
     }
 
-    const { server, view } = await resolveSession(this.session);
-    if (view.state === 'exited' || view.state === 'lost') throw new AmuxError(`${view.record.name} has ${view.state === 'lost' ? 'been lost' : 'exited'}: it can take no input`);
-    const { ensureMonitor } = await import('../state/daemon-client.js');
-    await ensureMonitor(server);
-    const { sendPrompt } = await import('../state/send.js');
-    const res = await sendPrompt(server, view.record, text, {
-      wait: !this.noWait,
-      timeoutMs,
-      onProgress: (m) => this.err(m),
-    });
-    if (this.jsonOut) this.json({ session: view.record.name, id: view.record.id, state: res.state, delivered: true, output: res.output ?? null, timedOut: res.timedOut });
+    const res = await sendPrompt(await this.core(), { session: this.session, text, wait: !this.noWait, timeoutMs });
+    const view = { record: { name: res.session } };
+    if (this.jsonOut) this.json(res);
     else if (res.output) this.out(res.output);
     if (res.timedOut) {
       this.err(`amux: ${view.record.name} is still ${res.state}; the reply did not finish in time`);

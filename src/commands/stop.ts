@@ -1,9 +1,8 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
-import { resolveSession } from './context.js';
 import { UsageError } from '../util/errors.js';
 import { parseDuration } from '../util/duration.js';
-import { stopSession } from '../session/lifecycle.js';
+import { stopSession } from '../core/sessions.js';
 
 export class StopCommand extends AmuxCommand {
   static override paths = [['stop']];
@@ -26,12 +25,12 @@ export class StopCommand extends AmuxCommand {
   async run(): Promise<number> {
     const graceMs = parseDuration(this.grace);
     if (graceMs === null) throw new UsageError(`--grace takes a duration like 5s or 1m, got "${this.grace}"`);
+    const ctx = await this.core();
     let failed = 0;
     for (const ref of this.sessions) {
       try {
-        const { server, view } = await resolveSession(ref);
-        const how = await stopSession(server, view, this.now ? 0 : graceMs);
-        this.out(`${view.record.name}: ${how}`);
+        const r = await stopSession(ctx, { session: ref, graceMs: this.now ? 0 : graceMs });
+        this.out(`${r.session}: ${r.outcome}`);
       } catch (e) {
         this.err(`amux: ${(e as Error).message}`);
         failed++;

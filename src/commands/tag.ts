@@ -1,8 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
-import { resolveSession } from './context.js';
-import { tagSession } from '../session/edit.js';
-import { buildViews, viewJson } from '../session/view.js';
+import { tagSession } from '../core/sessions.js';
 
 export class TagCommand extends AmuxCommand {
   static override paths = [['tag']];
@@ -24,10 +22,9 @@ export class TagCommand extends AmuxCommand {
   jsonOut = Option.Boolean('--json', false, { description: 'Print the session as JSON' });
 
   async run(): Promise<number> {
-    const { server, registry, view } = await resolveSession(this.session);
-    const rec = await tagSession(view.record.id, this.remove ? { remove: this.tags } : { add: this.tags }, registry);
-    if (this.jsonOut) this.json(viewJson(buildViews([rec], await server.listPanes())[0]!));
-    else this.out(`${rec.name}: ${rec.tags.length ? rec.tags.join(' ') : '(no tags)'}`);
+    const s = await tagSession(await this.core(), { session: this.session, ...(this.remove ? { remove: this.tags } : { add: this.tags }) });
+    if (this.jsonOut) this.json(s);
+    else this.out(`${s.name}: ${s.tags.length ? s.tags.join(' ') : '(no tags)'}`);
     return 0;
   }
 }

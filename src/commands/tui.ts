@@ -1,6 +1,5 @@
 import { Command } from 'clipanion';
 import { AmuxCommand } from './base.js';
-import { getServer } from './context.js';
 import { AmuxError } from '../util/errors.js';
 
 export class TuiCommand extends AmuxCommand {
@@ -22,9 +21,9 @@ export class TuiCommand extends AmuxCommand {
 
   async run(): Promise<number> {
     if (!process.stdout.isTTY || !process.stdin.isTTY) throw new AmuxError('amux tui needs a terminal (use amux ps --watch in scripts)');
-    const server = await getServer();
+    const ctx = await this.core();
     const { runTui } = await import('../tui/app.js');
-    return runTui({ server });
+    return runTui({ ctx });
   }
 }
 

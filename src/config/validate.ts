@@ -49,7 +49,7 @@ export interface ConfigLayer {
 export class ConfigError extends AmuxError {
   readonly issues: ConfigIssue[];
   constructor(issues: ConfigIssue[]) {
-    super(issues.map(formatIssue).join('\n'), 1);
+    super(issues.map(formatIssue).join('\n'), { code: 'config' });
     this.name = 'ConfigError';
     this.issues = issues;
   }

@@ -4,7 +4,7 @@
  * step.
  */
 import type { Server, PaneRow } from '../tmux/server.js';
-import { matchPane } from './view.js';
+import { matchPane } from './identity.js';
 import { tmuxSessionName, validateName } from '../tmux/names.js';
 import { NotFoundError, UsageError } from '../util/errors.js';
 import { Registry } from './registry.js';

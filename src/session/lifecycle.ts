@@ -1,9 +1,16 @@
 import { rmSync } from 'node:fs';
 import type { Server } from '../tmux/server.js';
-import type { SessionView } from './view.js';
+import type { PaneRow } from '../tmux/formats.js';
+import type { SessionRecord } from './types.js';
 import { Registry } from './registry.js';
 import { runDirOf } from './launcher.js';
-import { invalidateSnapshot } from '../state/snapshot.js';
+
+/** A session as lifecycle needs it: its record, its pane when it has one, whether it still runs. */
+export interface Target {
+  record: SessionRecord;
+  pane: PaneRow | null;
+  state: string;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -12,19 +19,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * to `graceMs` for the pane to die, then SIGTERM (and at last SIGKILL) to its process group.
  * The pane itself stays, dead, with its exit status (remain-on-exit), until amux rm.
  */
-export async function stopSession(server: Server, view: SessionView, graceMs: number): Promise<string> {
-  try {
-    return await stopProcess(server, view, graceMs);
-  } finally {
-    // The monitor may have snapshotted the pane alive during the grace period.
-    invalidateSnapshot(server.socket);
-  }
-}
-
-async function stopProcess(server: Server, view: SessionView, graceMs: number): Promise<string> {
-  if (view.state === 'lost') return 'already gone (lost)';
-  if (view.state === 'exited') return 'already exited';
-  const pane = server.pane(view.record.tmux.pane);
+export async function stopSession(server: Server, view: Target, graceMs: number): Promise<string> {
+  if (!view.pane) return 'already gone (lost)';
+  if (view.pane.paneDead) return 'already exited';
+  const pane = server.pane(view.pane.paneId);
   if (graceMs > 0) {
     await pane.interrupt();
     const deadline = Date.now() + graceMs;
@@ -64,9 +62,8 @@ function killTree(pid: number, sig: NodeJS.Signals = 'SIGTERM'): void {
 }
 
 /** Kills the tmux session (if alive) and forgets the record, its run folder and logs. */
-export async function removeSession(server: Server, view: SessionView, opts: { keepLogs?: boolean } = {}, registry = new Registry()): Promise<void> {
+export async function removeSession(server: Server, view: Target, opts: { keepLogs?: boolean } = {}, registry = new Registry()): Promise<void> {
   if (view.pane) await server.session(view.pane.sessionId).kill().catch(() => undefined);
-  invalidateSnapshot(server.socket);
   registry.remove(view.record.id);
   rmSync(runDirOf(view.record.id), { recursive: true, force: true });
   if (!opts.keepLogs) {

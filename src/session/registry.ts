@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync, renameSync, unlinkSync, openSync, closeSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { homeDir } from '../util/paths.js';
-import { AmuxError, NotFoundError } from '../util/errors.js';
+import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
 import { RECORD_SCHEMA, type SessionRecord } from './types.js';
 import { cmp } from '../util/table.js';
 
@@ -71,8 +71,8 @@ export class Registry {
   /** Reserves `name` for `id` as a user asked for it: refused when taken or when it is another session's id. */
   reserveExplicit(name: string, id: string): void {
     const clash = this.idClash(name);
-    if (clash && clash.id !== id) throw new AmuxError(`"${name}" is the id of session ${clash.name}: choose another name`, 2);
-    if (!this.reserveName(name, id)) throw new AmuxError(`a session named "${name}" already exists`);
+    if (clash && clash.id !== id) throw new UsageError(`"${name}" is the id of session ${clash.name}: choose another name`);
+    if (!this.reserveName(name, id)) throw new AmuxError(`a session named "${name}" already exists`, { code: 'conflict' });
   }
 
   /** Reserves the first free name among `base`, `base-2`, `base-3`, ... */
@@ -213,7 +213,7 @@ export class Registry {
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) {
       const list = matches.map((r) => `${r.name} (${r.id.slice(0, 8)})`).join(', ');
-      throw new AmuxError(`"${ref}" is ambiguous: it matches ${list}`);
+      throw new AmuxError(`"${ref}" is ambiguous: it matches ${list}`, { code: 'ambiguous', hint: 'give more characters of the id, or the name' });
     }
     const hint = ref.length < MIN_ID_PREFIX && /^[0-9a-f-]+$/i.test(ref) && records.some((r) => r.id.startsWith(lower)) ? ` (an id prefix needs at least ${MIN_ID_PREFIX} characters)` : '';
     throw new NotFoundError(`no session "${ref}"${hint} (see amux ps --all)`);

@@ -3,8 +3,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import type { PaneRow } from '../tmux/formats.js';
 import { PANE_FORMAT, parsePaneRows, formatLiteral } from '../tmux/formats.js';
 import type { SessionRecord } from '../session/types.js';
-import type { StateName } from '../session/view.js';
-import { matchPane } from '../session/view.js';
+import type { State } from './model.js';
+import { matchPane } from './model.js';
 import { Registry } from '../session/registry.js';
 import { STATE_ICON, summaryText } from './present.js';
 import type { ExplainData } from './publish.js';
@@ -121,7 +121,7 @@ export class Monitor {
 
     const writes: Promise<unknown>[] = [];
     let changed = 0;
-    const states: StateName[] = [];
+    const states: State[] = [];
     plan.forEach((p, i) => {
       const screenLines = captures[i];
       if (screenLines) {
@@ -166,7 +166,7 @@ export class Monitor {
     return { sessions: plan.length, live: plan.filter((p) => p.pane && !p.pane.paneDead).length, captured: captures.filter(Boolean).length, changed };
   }
 
-  private maybeNotify(rec: SessionRecord, t: Tracked, state: StateName, now: number): void {
+  private maybeNotify(rec: SessionRecord, t: Tracked, state: State, now: number): void {
     const prev = t.notified;
     if (prev && prev.state === state) return;
     t.notified = { state, at: now };

@@ -1,8 +1,8 @@
-import type { SessionView, StateName } from '../session/view.js';
+import type { SessionView, State } from './model.js';
 import { formatAge } from '../util/duration.js';
 
 /** How states look, in every view: one table of icons and colours. */
-export const STATE_ICON: Record<StateName, string> = {
+export const STATE_ICON: Record<State, string> = {
   starting: '…',
   running: '⚙',
   waiting: '⏸',
@@ -13,7 +13,7 @@ export const STATE_ICON: Record<StateName, string> = {
 };
 
 /** Colour names (blessed and tmux both understand these). */
-export const STATE_COLOR: Record<StateName, string> = {
+export const STATE_COLOR: Record<State, string> = {
   starting: 'cyan',
   running: 'blue',
   waiting: 'yellow',
@@ -23,11 +23,11 @@ export const STATE_COLOR: Record<StateName, string> = {
   lost: 'magenta',
 };
 
-const ORDER: StateName[] = ['running', 'starting', 'waiting', 'idle', 'stuck', 'exited'];
+const ORDER: State[] = ['running', 'starting', 'waiting', 'idle', 'stuck', 'exited'];
 
 /** `⚙ 3 running · ⏸ 1 waiting · ✓ 2 idle · ⚠ 1 stuck` (zero counts left out; '' when none). */
-export function summaryText(states: Iterable<StateName>): string {
-  const counts = new Map<StateName, number>();
+export function summaryText(states: Iterable<State>): string {
+  const counts = new Map<State, number>();
   for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1);
   return ORDER.filter((s) => counts.get(s))
     .map((s) => `${STATE_ICON[s]} ${counts.get(s)} ${s}`)

@@ -1,6 +1,6 @@
 import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
-import type { SessionView, StateName } from '../session/view.js';
+import type { SessionView, State } from './model.js';
 import { typeText } from '../session/deliver.js';
 import { AmuxError } from '../util/errors.js';
 import { readView, waitForView } from './watch.js';
@@ -9,7 +9,7 @@ import { turnOutput } from './turn.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface SendResult {
-  state: StateName;
+  state: State;
   output?: string;
   timedOut: boolean;
 }

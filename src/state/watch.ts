@@ -1,6 +1,6 @@
 import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
-import { buildViews, type SessionView, type StateName } from '../session/view.js';
+import { buildViews, type SessionView, type State } from './model.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -45,6 +45,6 @@ export const UNTIL = {
   stuck: ['stuck'],
   /** Anything but working: the agent needs nobody's patience any more. */
   any: ['idle', 'waiting', 'stuck', 'exited'],
-} as const satisfies Record<string, readonly StateName[]>;
+} as const satisfies Record<string, readonly State[]>;
 
 export type Until = keyof typeof UNTIL;

@@ -3,34 +3,35 @@ import { AmuxError } from '../util/errors.js';
 /** A tmux command failed. Carries the argv (never via a shell), exit code and stderr. */
 export class TmuxError extends AmuxError {
   readonly args: readonly string[];
-  readonly code: number | null;
+  /** The tmux client's exit status. */
+  readonly status: number | null;
   readonly stderr: string;
-  constructor(args: readonly string[], code: number | null, stderr: string) {
-    super(`tmux ${args[0] ?? ''}: ${stderr.trim() || `exited with ${code}`}`);
+  constructor(args: readonly string[], status: number | null, stderr: string) {
+    super(`tmux ${args[0] ?? ''}: ${stderr.trim() || `exited with ${status}`}`, { code: 'tmux' });
     this.name = 'TmuxError';
     this.args = args;
-    this.code = code;
+    this.status = status;
     this.stderr = stderr;
   }
 }
 
 export class TmuxNotFoundError extends AmuxError {
   constructor() {
-    super('tmux is not installed or not on PATH (amux needs tmux 3.2 or newer)');
+    super('tmux is not installed or not on PATH (amux needs tmux 3.2 or newer)', { code: 'tmux', hint: 'install tmux 3.2 or newer (apt-get install tmux, brew install tmux)' });
     this.name = 'TmuxNotFoundError';
   }
 }
 
 export class TmuxVersionError extends AmuxError {
   constructor(version: string) {
-    super(`tmux ${version} is too old: amux needs tmux 3.2 or newer`);
+    super(`tmux ${version} is too old: amux needs tmux 3.2 or newer`, { code: 'tmux' });
     this.name = 'TmuxVersionError';
   }
 }
 
 export class ServerNotRunningError extends AmuxError {
   constructor(where: string) {
-    super(`no tmux server is running on ${where}`);
+    super(`no tmux server is running on ${where}`, { code: 'no_server' });
     this.name = 'ServerNotRunningError';
   }
 }
@@ -38,7 +39,7 @@ export class ServerNotRunningError extends AmuxError {
 /** The object a target named (a session, window or pane) does not exist. */
 export class TmuxObjectNotFoundError extends AmuxError {
   constructor(what: string) {
-    super(`tmux has no ${what}`);
+    super(`tmux has no ${what}`, { code: 'not_found' });
     this.name = 'TmuxObjectNotFoundError';
   }
 }

@@ -3,10 +3,9 @@
  * logs, workspaces. Each goes through the same core functions as the CLI verbs.
  */
 import type { AmuxConfig } from '../config/types.js';
-import type { SessionView } from '../session/view.js';
-import { typeText } from '../session/deliver.js';
-import { removeSession, stopSession } from '../session/lifecycle.js';
-import { archiveSession, renameSession, tagSession } from '../session/edit.js';
+import type { SessionView } from '../state/model.js';
+import { archiveSession, removeSession, renameSession, sendPrompt, stopSession, tagSession } from '../core/sessions.js';
+import { startSessions } from '../core/start.js';
 import { lastLines, logSize } from '../session/logs.js';
 import { ChooseModal, TextViewModal, type ChooseItem } from './dialogs.js';
 import type { TuiApp } from './app.js';
@@ -61,11 +60,15 @@ export class TuiActions {
     if (!v || !this.live(v)) return;
     const text = await this.app.prompt(`send to ${v.record.name}`, 'Prompt (typed literally, then Enter):', '', `${v.record.name} is ${v.state} · Enter sends · Esc cancels`);
     if (text === null || text.trim() === '') return;
-    const now = this.app.views.find((x) => x.record.id === v.record.id) ?? v;
-    if (!now.pane || now.pane.paneDead) return this.app.flash(`${v.record.name} ended meanwhile; prompt not sent`, 'error');
-    await typeText(this.app.server, now.pane.paneId, text);
-    this.app.flash(`sent to ${v.record.name}: ${text.length > 40 ? text.slice(0, 39) + '…' : text}`, 'ok');
-    void this.app.refresh();
+    // The same protocol as amux send: wait until it can take input, type, confirm the turn started.
+    this.app.flash(`${v.record.name}: the prompt is sent once it is ready for input`);
+    sendPrompt(this.app.core, { session: v.record.id, text, wait: false }).then(
+      () => {
+        this.app.flash(`sent to ${v.record.name}: ${text.length > 40 ? text.slice(0, 39) + '…' : text}`, 'ok');
+        void this.app.refresh();
+      },
+      (e: Error) => this.app.flash(e.message, 'error'),
+    );
   }
 
   async stop(): Promise<void> {
@@ -73,8 +76,8 @@ export class TuiActions {
     if (!v) return;
     if (v.state === 'exited' || v.state === 'lost') return this.app.flash(`${v.record.name} is already ${v.state} (d removes it)`, 'error');
     this.app.flash(`stopping ${v.record.name}…`);
-    const how = await stopSession(this.app.server, v, 5000);
-    this.app.flash(`${v.record.name}: ${how}`, 'ok');
+    const r = await stopSession(this.app.core, { session: v.record.id, graceMs: 5000 });
+    this.app.flash(`${r.session}: ${r.outcome}`, 'ok');
     void this.app.refresh();
   }
 
@@ -84,11 +87,12 @@ export class TuiActions {
     const live = v.state !== 'exited' && v.state !== 'lost';
     const ok = await this.app.confirm(
       `remove ${v.record.name}`,
-      `Remove ${v.record.name}?${live ? ` It is ${v.state}: its tmux session is killed.` : ''} Its record and log are deleted.`,
+      `Remove ${v.record.name}?${live ? ` It is ${v.state}: its tmux session is killed.` : ''} Its record and log are deleted${v.record.workspace ? `, and its workspace ${v.record.workspace} when nothing else needs it` : ''}.`,
     );
     if (!ok) return;
-    await removeSession(this.app.server, v, {}, this.app.registry);
-    this.app.flash(`removed ${v.record.name}`, 'ok');
+    const r = await removeSession(this.app.core, { session: v.record.id, force: true });
+    const ws = r.workspace ? (r.workspace.removed ? ` and workspace ${r.workspace.name}` : `; kept workspace ${r.workspace.name}: ${r.workspace.reason}`) : '';
+    this.app.flash(`removed ${r.session}${ws}`, 'ok');
     void this.app.refresh(true);
   }
 
@@ -97,8 +101,8 @@ export class TuiActions {
     if (!v) return;
     const name = await this.app.prompt(`rename ${v.record.name}`, 'New name (A-Z a-z 0-9 _ -):', v.record.name);
     if (name === null || name.trim() === '' || name.trim() === v.record.name) return;
-    const rec = await renameSession(this.app.server, v.record.id, name.trim(), this.app.registry);
-    this.app.flash(`renamed ${v.record.name} → ${rec.name}`, 'ok');
+    const s = await renameSession(this.app.core, { session: v.record.id, name: name.trim() });
+    this.app.flash(`renamed ${v.record.name} → ${s.name}`, 'ok');
     void this.app.refresh(true);
   }
 
@@ -109,8 +113,8 @@ export class TuiActions {
     if (text === null) return;
     const wanted = [...new Set(text.split(/[\s,]+/).filter(Boolean))];
     const remove = v.record.tags.filter((t) => !wanted.includes(t));
-    const rec = await tagSession(v.record.id, { add: wanted, remove }, this.app.registry);
-    this.app.flash(`${rec.name}: ${rec.tags.length ? rec.tags.join(' ') : 'no tags'}`, 'ok');
+    const s = await tagSession(this.app.core, { session: v.record.id, add: wanted, remove });
+    this.app.flash(`${s.name}: ${s.tags.length ? s.tags.join(' ') : 'no tags'}`, 'ok');
     void this.app.refresh(true);
   }
 
@@ -118,7 +122,7 @@ export class TuiActions {
     const v = this.selected();
     if (!v) return;
     const archived = !v.record.archived;
-    await archiveSession(v.record.id, archived, this.app.registry);
+    await archiveSession(this.app.core, { session: v.record.id, archived });
     this.app.flash(
       archived ? `archived ${v.record.name}${this.app.showArchived ? '' : ' (hidden; A shows archived sessions)'}` : `unarchived ${v.record.name}`,
       'ok',
@@ -271,7 +275,6 @@ export class TuiActions {
     const agent = agents[ai]!;
 
     let workspace: string | null = presetWorkspace ?? null;
-    let cwd = config.projectRoot;
     let mod: WorkspaceModule | null = null;
     if (presetWorkspace === undefined) {
       let list: Array<{ name: string; path: string }> = [];
@@ -296,27 +299,22 @@ export class TuiActions {
     if (workspace !== null) {
       mod ??= await workspaceModule();
       this.app.flash(`preparing workspace ${workspace}…`);
-      const ws = await mod.ensureWorkspace(config, workspace, this.wsOptions());
-      cwd = ws.dir;
+      await mod.ensureWorkspace(config, workspace, this.wsOptions());
     }
     const prompt = await this.app.prompt(`new ${agent.id} session${workspace ? ' in ' + workspace : ''}`, 'First prompt (optional; Enter with nothing skips):', '');
     if (prompt === null) return;
 
-    const { expandEnvironment } = await import('../config/load.js');
-    const { buildLaunchSpec } = await import('../session/spec.js');
-    const { launch } = await import('../session/launcher.js');
-    const spec = buildLaunchSpec({ config, agent, passthrough: [], extraEnv: {}, expandEnvironment, cwd, workspace, tags: [] });
-    const rec = await launch(this.app.server, spec, this.app.registry);
-    this.app.select(rec.id);
-    this.app.flash(`started ${rec.name}`, 'ok');
-    const { ensureDaemon } = await import('../state/daemon-client.js');
-    await ensureDaemon(this.app.server.socket).catch(() => undefined);
+    // The same operation as amux run (the workspace exists by now; the prompt goes the way of amux send).
+    const res = await startSessions({ ...this.app.core, cwd: config.projectRoot }, { agents: [agent.id], workspace: workspace ?? undefined });
+    if (res.failed.length > 0 || !res.started[0]) return this.app.flash(res.failed[0]?.message ?? 'the session did not start', 'error');
+    const started = res.started[0];
+    this.app.select(started.id);
+    this.app.flash(`started ${started.name}`, 'ok');
     await this.app.refresh(true);
     if (prompt.trim()) {
-      const { deliverPrompt } = await import('../state/send.js');
-      this.app.flash(`${rec.name}: the prompt is sent once it is ready for input`);
-      deliverPrompt(this.app.server, rec, prompt).then(
-        () => this.app.flash(`sent the first prompt to ${rec.name}`, 'ok'),
+      this.app.flash(`${started.name}: the prompt is sent once it is ready for input`);
+      sendPrompt(this.app.core, { session: started.id, text: prompt, wait: false }).then(
+        () => this.app.flash(`sent the first prompt to ${started.name}`, 'ok'),
         (e: Error) => this.app.flash(e.message, 'error'),
       );
     }

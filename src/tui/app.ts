@@ -14,8 +14,8 @@ import type { Server } from '../tmux/server.js';
 import { PANE_FORMAT, parsePaneRows, type PaneRow } from '../tmux/formats.js';
 import { ServerNotRunningError, TmuxObjectNotFoundError } from '../tmux/errors.js';
 import { resolveSocket, socketArgs } from '../tmux/exec.js';
-import { Registry } from '../session/registry.js';
-import { buildViews, type SessionView } from '../session/view.js';
+import type { Registry } from '../session/registry.js';
+import { buildViews, type SessionView } from '../state/model.js';
 import { readSnapshot } from '../state/snapshot.js';
 import { insideSameServer } from '../session/attach.js';
 import { summaryText, STATE_ICON } from '../state/present.js';
@@ -26,9 +26,12 @@ import { buildRows, firstSession, indexOfSession, lastSession, moveSelection, ty
 import { ChooseModal, ConfirmModal, PromptModal, TextViewModal, type Key, type Modal, type ModalHost } from './dialogs.js';
 import { ConfigWatch } from './config.js';
 import type { TuiActions } from './actions.js';
+import type { CoreContext } from '../core/context.js';
+import { sendKeys } from '../core/sessions.js';
 
 export interface TuiOptions {
-  server: Server;
+  /** The core context: every action goes through the same operations as the CLI. */
+  ctx: CoreContext;
   /** Project folder for the config (agents for `n`, workspaces for `w`); default: the cwd. */
   cwd?: string;
   /** Tick interval of the whole-server read (ms). Default 1000. */
@@ -80,7 +83,8 @@ type Level = 'info' | 'ok' | 'error';
 
 export class TuiApp implements ModalHost {
   readonly server: Server;
-  readonly registry = new Registry();
+  readonly registry: Registry;
+  readonly core: CoreContext;
   blessed!: Blessed;
   screen!: Widgets.Screen;
   private header!: Widgets.BoxElement;
@@ -127,7 +131,15 @@ export class TuiApp implements ModalHost {
   private stats: { file: string; samples: number[] } | null = null;
 
   constructor(opts: TuiOptions) {
-    this.server = opts.server;
+    // Operations read the config the TUI shows (reloaded when the file changes).
+    // Progress goes to the status line: stderr would land on the screen.
+    this.core = {
+      ...opts.ctx,
+      config: async () => this.config.config ?? opts.ctx.config(),
+      observer: { progress: (m) => this.flash(m), warn: (m) => this.flash(m, 'error') },
+    };
+    this.server = opts.ctx.server;
+    this.registry = opts.ctx.registry;
     this.tickMs = opts.tickMs ?? 1000;
     this.cwd = opts.cwd ?? process.cwd();
     this.config = new ConfigWatch(this.cwd, (initial) => this.onConfigChange(initial));
@@ -696,7 +708,7 @@ export class TuiApp implements ModalHost {
 
   private async sendKeysTo(v: SessionView, keys: string[], shown: string): Promise<void> {
     try {
-      await this.server.pane(v.pane!.paneId).sendKeys(keys);
+      await sendKeys(this.core, { session: v.record.id, keys });
       this.flash(`sent ${shown} to ${v.record.name}`, 'ok');
     } catch (e) {
       this.flash(`${v.record.name}: ${(e as Error).message}`, 'error');

@@ -5,7 +5,7 @@
 import { width as displayWidth } from '../util/table.js';
 import { STATE_COLOR, STATE_ICON, stateWord, lastOutputText } from '../state/present.js';
 export { stateWord, lastOutputText };
-import type { SessionView } from '../session/view.js';
+import type { SessionView } from '../state/model.js';
 
 export { displayWidth };
 

@@ -3,8 +3,8 @@
  * which order (waiting and stuck first, see sortViews), grouped by workspace on demand.
  */
 import { basename } from 'node:path';
-import type { SessionView } from '../session/view.js';
-import { sortViews } from '../session/select.js';
+import type { SessionView } from '../state/model.js';
+import { sortViews } from '../state/select.js';
 
 export type Row = { kind: 'group'; label: string; count: number } | { kind: 'session'; view: SessionView };
 

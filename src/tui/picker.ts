@@ -5,7 +5,7 @@
  */
 import { openSync, closeSync } from 'node:fs';
 import { ReadStream, WriteStream } from 'node:tty';
-import type { SessionView } from '../session/view.js';
+import type { SessionView } from '../state/model.js';
 import { STATE_COLOR, STATE_ICON } from '../state/present.js';
 import { fit, lastOutputText, stateWord } from './format.js';
 import { matchesFilter } from './model.js';

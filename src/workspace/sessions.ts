@@ -1,3 +1,4 @@
+import { paneBelongs } from '../session/identity.js';
 import { Registry } from '../session/registry.js';
 import type { SessionRecord } from '../session/types.js';
 import { Server, type PaneRow } from '../tmux/server.js';
@@ -51,9 +52,7 @@ export async function liveSessionFinder(ctx: RepoContext): Promise<(ws: Workspac
   }
   const live = (r: SessionRecord): boolean => {
     const row = panesBySocket.get(r.tmux?.socket ?? current)?.get(r.tmux?.pane);
-    if (!row || row.paneDead) return false;
-    // A pane stamped with another session's id is not this session (ids are reused after a server restart).
-    return row.opts.id === '' || row.opts.id === r.id;
+    return paneBelongs(r, row) && !row.paneDead;
   };
   return (ws) =>
     relevant

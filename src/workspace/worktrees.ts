@@ -654,7 +654,7 @@ export interface MergeResult {
 export class MergeConflictError extends AmuxError {
   readonly files: string[];
   constructor(message: string, files: string[]) {
-    super(message, 1);
+    super(message, { code: 'conflict' });
     this.name = 'MergeConflictError';
     this.files = files;
   }

@@ -1,30 +1,42 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Server, PaneRow } from '../tmux/server.js';
-import type { SessionRecord } from './types.js';
-import { Registry } from './registry.js';
+import type { SessionRecord } from '../session/types.js';
+import { Registry } from '../session/registry.js';
+import type { State } from './engine.js';
+import { matchPane } from '../session/identity.js';
 
-export type StateName = 'starting' | 'running' | 'waiting' | 'idle' | 'stuck' | 'exited' | 'lost';
+export { matchPane };
+
+export type { State };
+
+/** A session that has a process: it can take input, keys, a stop. */
+export function isLive(state: State): boolean {
+  return state !== 'exited' && state !== 'lost';
+}
+
+/** A session whose process is gone for good (exited) or whose pane tmux no longer has (lost). */
+export function isTerminal(state: State): boolean {
+  return !isLive(state);
+}
 
 /**
+ * The read model: the one join of a durable record with its live pane and the state the monitor
+ * published, and the one rule for "this pane belongs to this record". Every surface (ps, --json,
+ * the TUI, the web and MCP servers) reads sessions through this file.
+ *
  * One session as every view shows it: the durable record joined with its live pane (if any)
  * and the state the monitor published. `amux ps`, `--json`, the TUI and scripts read this.
  */
 export interface SessionView {
   record: SessionRecord;
   pane: PaneRow | null;
-  state: StateName;
+  state: State;
   stateSince: number | null;
   reason: string;
   exitCode: number | null;
   exitSignal: number | null;
   lastOutputAt: number | null;
-}
-
-/** A live pane belongs to a record only when tmux id AND the @amux_id stamped on it agree. */
-export function matchPane(rec: SessionRecord, byPane: Map<string, PaneRow>): PaneRow | null {
-  const row = byPane.get(rec.tmux.pane);
-  return row && row.opts.id === rec.id ? row : null;
 }
 
 /** Last output time: the log's modification time (ms precision), else tmux's window activity. */
@@ -48,7 +60,7 @@ function baseState(rec: SessionRecord, pane: PaneRow | null): Pick<SessionView, 
     const how = sig ? `killed by signal ${sig}` : code === null ? 'exit code not yet reported' : `exit code ${code}`;
     return { state: 'exited', stateSince: since, reason: `process ended (${how})`, exitCode: code, exitSignal: sig };
   }
-  const published = pane.opts.state as StateName;
+  const published = pane.opts.state as State;
   if (published) {
     const since = Number(pane.opts.stateSince);
     return { state: published, stateSince: Number.isFinite(since) && since > 0 ? since : null, reason: pane.opts.reason, exitCode: null, exitSignal: null };

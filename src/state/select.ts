@@ -1,8 +1,8 @@
-import type { SessionView, StateName } from './view.js';
+import type { SessionView, State } from './model.js';
 import { cmp } from '../util/table.js';
 
 /** Display order: sessions that need a person first (waiting, stuck), then by age. */
-const RANK: Record<StateName, number> = { waiting: 0, stuck: 1, running: 2, starting: 3, idle: 4, exited: 5, lost: 6 };
+const RANK: Record<State, number> = { waiting: 0, stuck: 1, running: 2, starting: 3, idle: 4, exited: 5, lost: 6 };
 
 export function sortViews(views: SessionView[]): SessionView[] {
   return [...views].sort(

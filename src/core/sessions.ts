@@ -1,0 +1,240 @@
+/**
+ * Session use cases: list, get, start, stop, remove, rename, tag, archive, keys, capture, send.
+ * Each takes a context and a typed input and returns a typed, JSON-ready output (see schemas.ts).
+ * Side effects every caller needs — starting the monitor, invalidating its snapshot after a
+ * change — happen here, once.
+ */
+import type { CoreContext } from './context.js';
+import { AmuxError, UsageError } from '../util/errors.js';
+import { buildViews, viewJson, type SessionView } from '../state/model.js';
+import { filterViews, sortViews, type ViewFilter } from '../state/select.js';
+import { invalidateSnapshot } from '../state/snapshot.js';
+import type { SessionRecord } from '../session/types.js';
+import { isLive } from '../state/model.js';
+
+export type SessionInfo = ReturnType<typeof viewJson>;
+
+/** Starts the monitor when sessions exist, so the states read are live (waits for its first publish). */
+async function ensureMonitor(ctx: CoreContext): Promise<boolean> {
+  const { ensureMonitor } = await import('../state/daemon-client.js');
+  return ensureMonitor(ctx.server);
+}
+
+function records(ctx: CoreContext): SessionRecord[] {
+  return ctx.registry.list().filter((r) => r.tmux.socket === ctx.server.label);
+}
+
+/** Joins records with the server: the monitor's fresh snapshot when it covers them, else one tmux read. */
+export async function readViews(ctx: CoreContext, recs: SessionRecord[] = records(ctx)): Promise<SessionView[]> {
+  const { readSnapshot } = await import('../state/snapshot.js');
+  const rows = readSnapshot(ctx.server.socket, recs) ?? (await ctx.server.listPanes());
+  return buildViews(recs, rows);
+}
+
+/** One session by reference (full id, name, or an id prefix of 4+ characters), joined with its pane. */
+export async function resolveView(ctx: CoreContext, ref: string): Promise<SessionView> {
+  const rec = ctx.registry.resolve(ref, records(ctx));
+  const [view] = buildViews([rec], await ctx.server.listPanes());
+  return view!;
+}
+
+/** The view of a session that must be live for what is asked of it; a clear error otherwise. */
+async function liveView(ctx: CoreContext, ref: string, what: string): Promise<SessionView & { pane: NonNullable<SessionView['pane']> }> {
+  const v = await resolveView(ctx, ref);
+  if (!v.pane || !isLive(v.state)) {
+    throw new AmuxError(`${v.record.name} ${v.state === 'lost' ? 'is lost: tmux no longer has it' : 'has exited'}: it ${what}`, {
+      code: 'not_live',
+      hint: `amux rm ${v.record.name} forgets it`,
+    });
+  }
+  return v as SessionView & { pane: NonNullable<SessionView['pane']> };
+}
+
+export interface ListInput extends ViewFilter {
+  /** Only sessions of the project that holds the context's folder. */
+  here?: boolean;
+}
+
+export interface ListOutput {
+  sessions: SessionInfo[];
+  /** How many recorded sessions of this server the filter left out. */
+  hidden: number;
+}
+
+/** The sessions of this server as the read model's views (for in-process renderers), sorted, filtered. */
+export async function listViews(ctx: CoreContext, input: ListInput = {}): Promise<{ views: SessionView[]; hidden: number }> {
+  const recs = records(ctx);
+  if (recs.length > 0) await ensureMonitor(ctx);
+  const filter: ViewFilter = { ...input };
+  if (input.here) filter.project = (await ctx.config()).projectRoot;
+  const views = await readViews(ctx, recs);
+  const shown = sortViews(filterViews(views, filter));
+  return { views: shown, hidden: views.length - shown.length };
+}
+
+export async function listSessions(ctx: CoreContext, input: ListInput = {}): Promise<ListOutput> {
+  const { views, hidden } = await listViews(ctx, input);
+  return { sessions: views.map(viewJson), hidden };
+}
+
+export async function getSession(ctx: CoreContext, input: { session: string }): Promise<SessionInfo> {
+  return viewJson(await resolveView(ctx, input.session));
+}
+
+export interface StopInput {
+  session: string;
+  /** How long to wait after C-c before killing; 0 kills at once. */
+  graceMs?: number;
+}
+
+export async function stopSession(ctx: CoreContext, input: StopInput): Promise<{ session: string; id: string; outcome: string }> {
+  const v = await resolveView(ctx, input.session);
+  const { stopSession: stop } = await import('../session/lifecycle.js');
+  try {
+    const outcome = await stop(ctx.server, v, input.graceMs ?? 5000);
+    return { session: v.record.name, id: v.record.id, outcome };
+  } finally {
+    // The monitor may have snapshotted the pane alive during the grace period.
+    invalidateSnapshot(ctx.server.socket);
+  }
+}
+
+export interface RemoveInput {
+  session: string;
+  /** Remove a live session too (it is killed). */
+  force?: boolean;
+  keepWorkspace?: boolean;
+  keepLogs?: boolean;
+}
+
+export interface RemoveOutput {
+  session: string;
+  id: string;
+  /** The session's workspace: removed, kept (with why), or none. */
+  workspace: { name: string; removed: boolean; reason?: string } | null;
+}
+
+/**
+ * Removes a session: its tmux session, record, run folder and logs; then its workspace when no
+ * other session uses it and it holds no uncommitted or unmerged work.
+ */
+export async function removeSession(ctx: CoreContext, input: RemoveInput): Promise<RemoveOutput> {
+  const v = await resolveView(ctx, input.session);
+  if (isLive(v.state) && !input.force) {
+    throw new AmuxError(`${v.record.name} is still running (${v.state})`, { code: 'conflict', hint: `stop it first (amux stop ${v.record.name}) or use --force` });
+  }
+  const { removeSession: remove } = await import('../session/lifecycle.js');
+  await remove(ctx.server, v, { keepLogs: input.keepLogs }, ctx.registry);
+  invalidateSnapshot(ctx.server.socket);
+  const out: RemoveOutput = { session: v.record.name, id: v.record.id, workspace: null };
+  const ws = v.record.workspace;
+  if (!ws || input.keepWorkspace) {
+    if (ws) out.workspace = { name: ws, removed: false, reason: 'kept as asked' };
+    return out;
+  }
+  const others = (await readViews(ctx, records(ctx).filter((r) => r.workspace === ws && r.project === v.record.project))).filter((x) => x.state !== 'lost');
+  if (others.length > 0) {
+    out.workspace = { name: ws, removed: false, reason: `${others.length} other session(s) use it` };
+    return out;
+  }
+  try {
+    const { loadConfig } = await import('../config/load.js');
+    const { removeWorkspace } = await import('../workspace/worktrees.js');
+    await removeWorkspace(loadConfig({ cwd: v.record.project, env: ctx.env }), ws, { force: false });
+    out.workspace = { name: ws, removed: true };
+  } catch (e) {
+    out.workspace = { name: ws, removed: false, reason: (e as Error).message };
+  }
+  return out;
+}
+
+export async function renameSession(ctx: CoreContext, input: { session: string; name: string }): Promise<SessionInfo> {
+  const v = await resolveView(ctx, input.session);
+  const { renameSession: rename } = await import('../session/edit.js');
+  const rec = await rename(ctx.server, v.record.id, input.name, ctx.registry);
+  invalidateSnapshot(ctx.server.socket);
+  return viewJson((await readViews(ctx, [rec]))[0]!);
+}
+
+export async function tagSession(ctx: CoreContext, input: { session: string; add?: string[]; remove?: string[] }): Promise<SessionInfo> {
+  const v = await resolveView(ctx, input.session);
+  const { tagSession: tag } = await import('../session/edit.js');
+  const rec = await tag(v.record.id, { add: input.add, remove: input.remove }, ctx.registry);
+  return viewJson((await readViews(ctx, [rec]))[0]!);
+}
+
+/** Archives (hides from lists unless asked) or unarchives a session. */
+export async function archiveSession(ctx: CoreContext, input: { session: string; archived: boolean }): Promise<SessionInfo> {
+  const v = await resolveView(ctx, input.session);
+  const { archiveSession: archive } = await import('../session/edit.js');
+  const rec = await archive(v.record.id, input.archived, ctx.registry);
+  return viewJson((await readViews(ctx, [rec]))[0]!);
+}
+
+/** tmux key names amux passes through: named keys, modifiers, and single characters. */
+export const KEY_RE = /^((C-|M-|S-)*([A-Za-z0-9]|F([1-9]|1[0-2])|Enter|Escape|Tab|BTab|Space|BSpace|Up|Down|Left|Right|Home|End|PageUp|PageDown|PPage|NPage|DC|IC|Delete|Insert))$/;
+
+/** Presses keys in a live session (answers dialogs). Text is for `send`. */
+export async function sendKeys(ctx: CoreContext, input: { session: string; keys: string[] }): Promise<{ session: string; id: string; keys: string[] }> {
+  if (input.keys.length === 0) throw new UsageError('which keys? e.g. Enter, Escape, C-c, y');
+  for (const k of input.keys) if (!KEY_RE.test(k)) throw new UsageError(`not a key name: "${k}" (use Enter, Escape, C-c, Up, y, ...; to type text use amux send)`);
+  const v = await liveView(ctx, input.session, 'takes no keys');
+  await ctx.server.pane(v.pane.paneId).sendKeys(input.keys);
+  invalidateSnapshot(ctx.server.socket);
+  return { session: v.record.name, id: v.record.id, keys: input.keys };
+}
+
+export interface CaptureInput {
+  session: string;
+  /** The last N lines, reaching into the scrollback; else the visible screen. */
+  lines?: number;
+  /** Keep colours and attributes as escape sequences. */
+  ansi?: boolean;
+}
+
+export async function captureSession(ctx: CoreContext, input: CaptureInput): Promise<{ session: string; id: string; text: string }> {
+  const n = input.lines;
+  if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new UsageError(`lines must be a positive whole number, got ${n}`);
+  const v = await resolveView(ctx, input.session);
+  if (!v.pane) throw new AmuxError(`${v.record.name} is lost: tmux no longer has it`, { code: 'not_live' });
+  const pane = ctx.server.pane(v.pane.paneId);
+  let text: string;
+  if (n === undefined) text = (await pane.capture({ escapes: input.ansi })).replace(/\n+$/, '\n');
+  else {
+    const all = (await pane.capture({ escapes: input.ansi, start: -n - v.pane.paneHeight })).replace(/\n+$/, '');
+    text = all.split('\n').slice(-n).join('\n') + '\n';
+  }
+  return { session: v.record.name, id: v.record.id, text };
+}
+
+export interface SendInput {
+  session: string;
+  text: string;
+  /** Wait for the turn to end and return the reply (default true). */
+  wait?: boolean;
+  timeoutMs?: number;
+}
+
+export interface SendOutput {
+  session: string;
+  id: string;
+  state: string;
+  delivered: boolean;
+  output: string | null;
+  timedOut: boolean;
+}
+
+/**
+ * Sends a prompt the one way amux knows: wait until the agent can take input, type the text
+ * literally, confirm the turn started, and unless told not to, wait for the reply.
+ */
+export async function sendPrompt(ctx: CoreContext, input: SendInput): Promise<SendOutput> {
+  const text = input.text.replace(/\n+$/, '');
+  if (text.length === 0) throw new UsageError('the prompt is empty');
+  const v = await liveView(ctx, input.session, 'can take no input');
+  await ensureMonitor(ctx);
+  const { sendPrompt: send } = await import('../state/send.js');
+  const res = await send(ctx.server, v.record, text, { wait: input.wait ?? true, timeoutMs: input.timeoutMs, onProgress: ctx.observer.progress });
+  invalidateSnapshot(ctx.server.socket);
+  return { session: v.record.name, id: v.record.id, state: res.state, delivered: true, output: res.output ?? null, timedOut: res.timedOut };
+}

@@ -1,0 +1,108 @@
+/**
+ * Starting sessions: one or more agents (or one command), `count` of each, in the project's
+ * folder or a workspace (a git worktree, created when missing), optionally with a first prompt.
+ * Every launch in a batch either starts or says why; the monitor is started for them once.
+ */
+import type { CoreContext } from './context.js';
+import { UsageError } from '../util/errors.js';
+import { validateName } from '../tmux/names.js';
+import { viewJson } from '../state/model.js';
+import type { SessionRecord } from '../session/types.js';
+import type { SessionInfo } from './sessions.js';
+
+export interface StartInput {
+  /** Agent ids from the config (presets included). Give agents or `command`, not both. */
+  agents?: string[];
+  /** A shell command to run instead of an agent. */
+  command?: string;
+  /** Sessions of each agent (1 to 500; default 1). */
+  count?: number;
+  /** Run in this workspace (a git worktree), created when missing. */
+  workspace?: string;
+  /** Session name, for a single session. */
+  name?: string;
+  tags?: string[];
+  /** Extra environment for the agents (never on a command line). */
+  env?: Record<string, string>;
+  /** Typed once each agent is ready for input. */
+  prompt?: string;
+  /** Extra arguments for the agent's program. */
+  passthrough?: string[];
+}
+
+export interface StartOutput {
+  started: SessionInfo[];
+  /** Launches that failed, with why (the others still started). */
+  failed: { message: string; code: string }[];
+}
+
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export async function startSessions(ctx: CoreContext, input: StartInput): Promise<StartOutput & { records: SessionRecord[] }> {
+  const agentsIn = input.agents ?? [];
+  if (input.command !== undefined && agentsIn.length > 0) throw new UsageError('give either agents or a command, not both');
+  if (input.command === undefined && agentsIn.length === 0) throw new UsageError('which agent? e.g. amux run claude (see amux config show)');
+  const count = input.count ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > 500) throw new UsageError(`count must be a whole number from 1 to 500, got "${input.count}"`);
+  for (const k of Object.keys(input.env ?? {})) if (!ENV_KEY.test(k)) throw new UsageError(`not a valid environment variable name: "${k}"`);
+  const total = (input.command !== undefined ? 1 : agentsIn.length) * count;
+  if (input.name !== undefined && total > 1) throw new UsageError('a name names one session; drop it when launching several');
+  if (input.name !== undefined) validateName(input.name);
+
+  const config = await ctx.config();
+  const { resolveAgent, expandEnvironment } = await import('../config/load.js');
+  // Resolve every agent before creating anything: an unknown agent is an error, never a command.
+  const agents = input.command !== undefined ? [null] : agentsIn.map((a) => resolveAgent(config, a));
+
+  let cwd = ctx.cwd;
+  let workspace: string | null = null;
+  if (input.workspace !== undefined) {
+    const { ensureWorkspace } = await import('../workspace/worktrees.js');
+    ctx.observer.progress?.(`preparing workspace ${input.workspace}…`);
+    const ws = await ensureWorkspace(config, input.workspace);
+    cwd = ws.dir; // the project's own folder inside the worktree
+    workspace = input.workspace;
+  }
+
+  const { buildLaunchSpec } = await import('../session/spec.js');
+  const { launch } = await import('../session/launcher.js');
+  const specs = [];
+  for (const agent of agents) {
+    for (let i = 0; i < count; i++) {
+      specs.push(
+        buildLaunchSpec({
+          config,
+          agent,
+          command: input.command,
+          passthrough: input.passthrough ?? [],
+          extraEnv: input.env ?? {},
+          expandEnvironment,
+          cwd,
+          workspace,
+          name: input.name,
+          tags: input.tags ?? [],
+          processEnv: ctx.env,
+        }),
+      );
+    }
+  }
+  const results = await Promise.allSettled(specs.map((s) => launch(ctx.server, s, ctx.registry)));
+  const records = results.filter((r): r is PromiseFulfilledResult<SessionRecord> => r.status === 'fulfilled').map((r) => r.value);
+  const failed: StartOutput['failed'] = [];
+  const fail = (e: unknown) => failed.push({ message: (e as Error).message, code: (e as { code?: string }).code ?? 'failed' });
+  for (const r of results) if (r.status === 'rejected') fail(r.reason);
+
+  if (records.length > 0) {
+    // The monitor watches every new session from its first second.
+    const { ensureDaemon } = await import('../state/daemon-client.js');
+    await ensureDaemon(ctx.server.socket);
+  }
+  if (input.prompt !== undefined && input.prompt.trim() && records.length > 0) {
+    const { deliverPrompt } = await import('../state/send.js');
+    const sent = await Promise.allSettled(records.map((rec) => deliverPrompt(ctx.server, rec, input.prompt!, { onProgress: ctx.observer.progress })));
+    for (const r of sent) if (r.status === 'rejected') fail(r.reason);
+  }
+  const { readViews } = await import('./sessions.js');
+  const views = await readViews(ctx, records);
+  return { started: views.map(viewJson), failed, records };
+}
