@@ -665,3 +665,78 @@ describe('tui helpers', () => {
     assert.deepEqual(written, [], 'nothing reached stderr');
   });
 });
+
+describe('parity: the CLI and the TUI run the same core operations', () => {
+  const env = new TestEnv('parity');
+  after(() => env.cleanup());
+
+  test('tag, stop and remove (with its workspace) leave the same records, states and workspaces', async () => {
+    const repo = env.gitRepo('parproj');
+    for (const [name, ws] of [['cli1', 'wcli'], ['tui1', 'wtui']]) {
+      const r = await env.amux(['run', '-c', 'sleep 300', '--name', name, '--workspace', ws], { cwd: repo });
+      assert.equal(r.code, 0, r.stderr);
+    }
+    for (const name of ['cli2', 'tui2']) assert.equal((await env.amux(['run', '-c', 'sleep 300', '--name', name], { cwd: repo })).code, 0);
+    const t = new Tui(env, 'par', { width: 130, height: 36, cwd: repo });
+    try {
+      // tag
+      assert.equal((await env.amux(['tag', 'cli2', 'x1', 'x2'])).code, 0);
+      await t.select('tui2');
+      t.keys('t');
+      await t.waitScreen((s) => s.includes('Tags, separated by spaces'), 'the tag prompt');
+      t.type('x1 x2');
+      t.keys('Enter');
+      await t.waitScreen((s) => s.includes('tui2: x1 x2'), 'the tags confirmed');
+      // stop
+      assert.equal((await env.amux(['stop', 'cli2', '--grace', '1s'])).code, 0);
+      await t.select('tui2');
+      t.keys('x');
+      await t.waitScreen((s) => /tui2: (stopped|killed)/.test(s), 'tui2 stopped', 15_000);
+      // remove, with the workspace when nothing else needs it
+      assert.equal((await env.amux(['rm', '--force', 'cli1'])).code, 0);
+      await t.select('tui1');
+      t.keys('d');
+      await t.waitScreen((s) => s.includes('Remove tui1?'), 'the confirmation');
+      t.keys('y');
+      await t.waitScreen((s) => /removed tui1 and workspace wtui/.test(s), 'tui1 and its workspace removed', 20_000);
+      await t.quit();
+      assert.equal(t.stderr(), '');
+    } finally {
+      t.kill();
+    }
+    type Row = { name: string; state: string; tags: string[]; exitCode: number | null; workspace: string | null };
+    const rows = await env.amuxJson<Row[]>(['ps', '--all', '--json']);
+    const cli = rows.find((r) => r.name === 'cli2')!;
+    const tui = rows.find((r) => r.name === 'tui2')!;
+    assert.deepEqual({ state: tui.state, tags: tui.tags }, { state: cli.state, tags: cli.tags }, JSON.stringify(rows));
+    assert.equal(tui.state, 'exited');
+    assert.deepEqual(rows.map((r) => r.name).sort(), ['cli2', 'tui2']);
+    for (const ws of ['wcli', 'wtui']) assert.ok(!existsSync(join(repo, '.amux', 'workspaces', ws)), `workspace ${ws} removed`);
+  });
+});
+
+describe('tmux.socket in the config is the server of every command', () => {
+  const env = new TestEnv('cfgsock');
+  after(() => env.cleanup());
+
+  test('run, ps, capture and attach all use the configured socket', async () => {
+    const repo = env.gitRepo('sockproj');
+    const sock = `amux-test-cfg-${process.pid}`;
+    mkdirSync(join(repo, '.amux'), { recursive: true });
+    writeFileSync(join(repo, '.amux', 'config.yaml'), `version: 1\ntmux:\n  socket: ${sock}\n`);
+    // A socket folder of the test's own: even a regression that fell back to tmux's default
+    // socket would never reach the user's server.
+    const vars = { AMUX_TMUX_SOCKET: '', TMUX_TMPDIR: env.dir };
+    const tmuxHere = (...a: string[]) => execFileSync('tmux', ['-L', sock, ...a], { env: { ...env.env, ...vars } });
+    const r = await env.amux(['run', '-c', 'echo on-configured-socket; sleep 60', '--name', 'r1'], { cwd: repo, env: vars });
+    assert.equal(r.code, 0, r.stderr);
+    tmuxHere('has-session', '-t', '=amux-r1:');
+    const rows = JSON.parse((await env.amux(['ps', '--all', '--json'], { cwd: repo, env: vars })).stdout) as Array<{ name: string }>;
+    assert.deepEqual(rows.map((x) => x.name), ['r1']);
+    const shown = await waitFor(async () => (await env.amux(['capture', 'r1'], { cwd: repo, env: vars })).stdout.includes('on-configured-socket'));
+    assert.ok(shown, 'capture finds r1');
+    const a = await env.amux(['attach', 'r1'], { cwd: repo, env: vars });
+    assert.match(a.stderr, /needs a terminal/, 'attach found the session (and refused only for want of a terminal)');
+    tmuxHere('kill-server');
+  });
+});
