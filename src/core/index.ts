@@ -1,0 +1,24 @@
+/**
+ * amux's one API. The CLI, the TUI and (later) the web and MCP servers call these functions and
+ * nothing below them: a use case lives here once. Operations take a context (`openContext`) and
+ * a typed input, return typed JSON-ready output (schemas.ts), never print and never exit; errors
+ * are AmuxError with a stable `code`.
+ */
+export { openContext, type CoreContext, type Observer, type ContextOptions } from './context.js';
+export {
+  listSessions,
+  listViews,
+  getSession,
+  stopSession,
+  removeSession,
+  renameSession,
+  tagSession,
+  archiveSession,
+  sendKeys,
+  captureSession,
+  sendPrompt,
+  type SessionInfo,
+} from './sessions.js';
+export { startSessions, type StartInput, type StartOutput } from './start.js';
+export { SCHEMAS } from './schemas.js';
+export { AmuxError, UsageError, NotFoundError, type ErrorCode } from '../util/errors.js';

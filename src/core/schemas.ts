@@ -1,0 +1,97 @@
+/**
+ * JSON Schemas (draft 2020-12) of every core operation's input and output: the contract the web
+ * API and the MCP tools will publish. One entry per operation exported by the core (a test keeps
+ * the two lists equal).
+ */
+type Schema = Record<string, unknown>;
+
+const str = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });
+const bool = (description?: string): Schema => ({ type: 'boolean', ...(description ? { description } : {}) });
+const int = (description?: string, minimum = 0): Schema => ({ type: 'integer', minimum, ...(description ? { description } : {}) });
+const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
+const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, required, additionalProperties: false });
+const arr = (items: Schema): Schema => ({ type: 'array', items });
+
+const STATE = { type: 'string', enum: ['starting', 'running', 'waiting', 'idle', 'stuck', 'exited', 'lost'] };
+const SESSION_REF = str('a session: its full id, its name, or a unique id prefix of at least 4 characters');
+const REF = obj({ session: SESSION_REF }, ['session']);
+
+/** A session as every surface shows it (the read model's JSON form). */
+export const SESSION: Schema = obj(
+  {
+    id: str('UUID'),
+    name: str(),
+    agent: str(),
+    project: str('the project root folder'),
+    projectName: str(),
+    workspace: nullable(str()),
+    cwd: str(),
+    state: STATE,
+    stateSince: nullable(str('ISO time')),
+    reason: str('which rule decided the state, on what evidence'),
+    exitCode: nullable({ type: 'integer' }),
+    exitSignal: nullable({ type: 'integer' }),
+    createdAt: str('ISO time'),
+    lastOutputAt: nullable(str('ISO time')),
+    tags: arr(str()),
+    detector: str(),
+    command: arr(str()),
+    logFile: str(),
+    tmux: obj({ socket: str(), session: str(), sessionId: str(), window: str(), pane: str() }, ['socket', 'session', 'sessionId', 'window', 'pane']),
+  },
+  ['id', 'name', 'agent', 'project', 'workspace', 'cwd', 'state', 'reason', 'createdAt', 'tags', 'tmux'],
+);
+
+
+export const SCHEMAS: Record<string, { description: string; input: Schema; output: Schema }> = {
+  listSessions: {
+    description: 'List the sessions of this tmux server, those that need a person first.',
+    input: obj({ all: bool('include exited, lost and archived sessions'), here: bool("only the current project's"), project: str(), workspace: str(), agent: str(), tag: str() }),
+    output: obj({ sessions: arr(SESSION), hidden: int('sessions the filter left out') }, ['sessions', 'hidden']),
+  },
+  getSession: { description: 'One session, with its state and why.', input: REF, output: SESSION },
+  startSessions: {
+    description: "Start agents (or one command), each in its own tmux session, optionally in a workspace and with a first prompt. The agent's configured command and environment apply.",
+    input: obj({
+      agents: arr(str('an agent id from the config or a preset: claude, codex, gemini, aider, shell')),
+      command: str('a shell command instead of an agent'),
+      count: int('sessions of each agent', 1),
+      workspace: str('a git worktree, created when missing'),
+      name: str(),
+      tags: arr(str()),
+      env: { type: 'object', additionalProperties: { type: 'string' } },
+      prompt: str('typed once the agent is ready for input'),
+      passthrough: arr(str()),
+    }),
+    output: obj({ started: arr(SESSION), failed: arr(obj({ message: str(), code: str() }, ['message', 'code'])) }, ['started', 'failed']),
+  },
+  stopSession: {
+    description: 'Stop a session: C-c, then kill after the grace period. Its pane, log and exit code stay until removed.',
+    input: obj({ session: SESSION_REF, graceMs: int('0 kills at once') }, ['session']),
+    output: obj({ session: str(), id: str(), outcome: str() }, ['session', 'id', 'outcome']),
+  },
+  removeSession: {
+    description: 'Remove a session (its tmux session, record and logs) and its workspace when nothing else needs it.',
+    input: obj({ session: SESSION_REF, force: bool('remove a live session too'), keepWorkspace: bool(), keepLogs: bool() }, ['session']),
+    output: obj({ session: str(), id: str(), workspace: nullable(obj({ name: str(), removed: bool(), reason: str() }, ['name', 'removed'])) }, ['session', 'id', 'workspace']),
+  },
+  renameSession: { description: 'Rename a session.', input: obj({ session: SESSION_REF, name: str() }, ['session', 'name']), output: SESSION },
+  tagSession: { description: 'Add and remove tags.', input: obj({ session: SESSION_REF, add: arr(str()), remove: arr(str()) }, ['session']), output: SESSION },
+  archiveSession: { description: 'Archive (hide from lists) or unarchive a session.', input: obj({ session: SESSION_REF, archived: bool() }, ['session', 'archived']), output: SESSION },
+  sendKeys: {
+    description: 'Press keys in a live session (tmux key names: Enter, Escape, C-c, Up, y, 1).',
+    input: obj({ session: SESSION_REF, keys: arr(str()) }, ['session', 'keys']),
+    output: obj({ session: str(), id: str(), keys: arr(str()) }, ['session', 'id', 'keys']),
+  },
+  captureSession: {
+    description: "A session's screen as text.",
+    input: obj({ session: SESSION_REF, lines: int('the last N lines, scrollback included', 1), ansi: bool('keep colours') }, ['session']),
+    output: obj({ session: str(), id: str(), text: str() }, ['session', 'id', 'text']),
+  },
+  sendPrompt: {
+    description: 'Type a prompt into an agent once it is ready for input, confirm the turn started, and (unless wait is false) wait for the reply.',
+    input: obj({ session: SESSION_REF, text: str(), wait: bool(), timeoutMs: int() }, ['session', 'text']),
+    output: obj({ session: str(), id: str(), state: STATE, delivered: bool(), output: nullable(str()), timedOut: bool() }, ['session', 'id', 'state', 'delivered', 'output', 'timedOut']),
+  },
+};
+
