@@ -63,7 +63,7 @@ const PATTERNS: PatternSources = {
 export const CLAUDE_HOOK_EVENTS = ['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'Notification', 'Stop', 'SessionEnd'] as const;
 export type ClaudeHookEvent = (typeof CLAUDE_HOOK_EVENTS)[number];
 
-/** The sh program one Claude hook event runs (exported for tests and `amux doctor`). */
+/** The sh program one Claude hook event runs (exported for tests). */
 export function hookCommand(event: ClaudeHookEvent): string {
   if (event === 'Notification') {
     // The notification type from the JSON on stdin, with sed only (no jq, no node).
