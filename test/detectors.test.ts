@@ -4,7 +4,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   classifyScreen,
-  detectorKindFor,
   getDetector,
   progressOf,
   progressKey,
@@ -12,6 +11,7 @@ import {
   BUILTIN_PATTERNS,
   DETECTOR_KINDS,
 } from '../src/state/detectors.ts';
+import { detectorKindFor } from '../src/agents/index.ts';
 import { FIXTURES } from './helpers.ts';
 
 const SCREENS = join(FIXTURES, 'screens');

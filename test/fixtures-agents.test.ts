@@ -9,7 +9,9 @@ import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestEnv, waitFor, sleep, FIXTURES } from './helpers.ts';
 import { classifyScreen, getDetector, progressOf, type Classification } from '../src/state/detectors.ts';
-import { claudeSettings, codexNotifyArgs, hookArgsFor, parseHook, appendArgsToShellCommand } from '../src/state/hooks.ts';
+import { hookArgsFor, parseHook, insertAgentArgs } from '../src/state/hooks.ts';
+import { claudeSettings, hookCommand } from '../src/agents/claude.ts';
+import { codexNotifyArgs, codexNotifyProgram } from '../src/agents/codex.ts';
 import { decide, type Prev, type Signals } from '../src/state/engine.ts';
 
 interface Pane {
@@ -326,9 +328,9 @@ describe('fake agents in real tmux panes', { concurrency: 3 }, () => {
     });
   });
 
-  test('fake codex through a shell string: appended notify args reach the program', async () => {
+  test('fake codex through a shell string: inserted notify args reach the program', async () => {
     await withEnv('fcodexsh', async (env) => {
-      const cmd = appendArgsToShellCommand('FAKE_BUSY_SECS=0.5 FAKE_SCRIPT=busy,done exec codex # wrapper', hookArgsFor('codex', ''));
+      const cmd = insertAgentArgs('FAKE_BUSY_SECS=0.5 FAKE_SCRIPT=busy,done exec codex # wrapper', 'codex', hookArgsFor('codex', ''))!;
       const p = start(env, 'codex', ['sh', '-c', cmd]);
       await waitVerdict(p, 'idle');
       typePrompt(p, 'via sh');
@@ -411,7 +413,6 @@ describe('hook wiring', () => {
     await withEnv('hookcmd', async (env) => {
       const { execFileSync } = await import('node:child_process');
       const { mkdirSync, chmodSync } = await import('node:fs');
-      const { hookCommand, codexNotifyProgram } = await import('../src/state/hooks.ts');
       // A stand-in `tmux` that records its argv, one word per line.
       const bin = join(env.dir, 'fakebin');
       mkdirSync(bin);
@@ -443,17 +444,19 @@ describe('hook wiring', () => {
     });
   });
 
-  test('appendArgsToShellCommand: every word reaches the program intact', async () => {
+  test('insertAgentArgs: every word reaches the agent intact, after its own word', async () => {
     const { execFileSync } = await import('node:child_process');
     const args = ['--settings', "/tmp/it's here/hooks.json", '-c', 'notify=["sh","-c","x $1"]', '', '$HOME', '; rm -rf /', '#x'];
-    const cases = ["printf '%s\\n'", "printf '%s\\n' # a comment", "printf '%s\\n';", "printf '%s\\n'   ", "printf '%s\\n' \\"];
+    // A stand-in `claude` that prints its argv, one word per line.
+    const fn = `claude() { printf '%s\\n' "$@"; }; `;
+    const cases = ['claude', 'claude # a comment', 'claude;', 'claude   ', 'claude \\\n', 'exec 2>/dev/null; A=1 claude'];
     for (const base of cases) {
-      const cmd = appendArgsToShellCommand(base, args);
-      const out = execFileSync('sh', ['-c', cmd], { encoding: 'utf8' });
+      const cmd = insertAgentArgs(base, 'claude', args)!;
+      const out = execFileSync('sh', ['-c', fn + cmd], { encoding: 'utf8' });
       assert.deepEqual(out.split('\n').slice(0, -1), args, `${base} → ${cmd}`);
     }
-    assert.equal(appendArgsToShellCommand('claude', []), 'claude');
-    assert.equal(appendArgsToShellCommand("echo '#not' \"# nor\" x#y", ['a']), "echo '#not' \"# nor\" x#y a");
+    assert.equal(insertAgentArgs('claude', 'claude', []), 'claude');
+    assert.equal(insertAgentArgs("echo '#not' \"# nor\" x#y; claude", 'claude', ['a']), "echo '#not' \"# nor\" x#y; claude a");
   });
 
   test('parseHook: epoch seconds or ms; empty means none', () => {

@@ -9,7 +9,8 @@ import type { Document, LineCounter, Node as YamlNode, Pair, Scalar, YAMLMap, YA
 import { parseDuration } from '../util/duration.js';
 import { AmuxError } from '../util/errors.js';
 import { checkExpansion } from './expand.js';
-import { DETECTOR_KINDS, PRESET_IDS } from './presets.js';
+import { DETECTOR_KINDS } from '../agents/index.js';
+import { PRESET_IDS } from './presets.js';
 import type { AgentParams, ConfigIssue, NotifyEvent } from './types.js';
 
 /** What one file says about an agent: only the fields it sets. */

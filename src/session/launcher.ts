@@ -1,6 +1,6 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { invalidateSnapshot } from '../state/snapshot.js';
-import { appendArgsToShellCommand, hookArgsFor, hookSettingsFor } from '../state/hooks.js';
+import { hookedArgv, hookSettingsFor } from '../state/hooks.js';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { Server } from '../tmux/server.js';
 import { exactSession, tmuxSessionName, validateName } from '../tmux/names.js';
@@ -148,21 +148,16 @@ async function startSession(server: Server, args: string[]): Promise<string> {
 
 /**
  * Adds the agent's hook wiring (Claude's `--settings FILE`, Codex's notify program) by detector
- * kind, so an overridden command (a wrapper, a pinned binary, a shell string) still gets it. For
- * string commands the words go into the command string, quoted, so they reach the program.
+ * kind, so an overridden command (a wrapper, a pinned binary, a shell string) still gets it. In
+ * a string command the words go right after the agent's own word, quoted; a string with no such
+ * word is refused before anything is written.
  */
 function withHooks(spec: LaunchSpec, runDir: string): string[] {
-  const settings = hookSettingsFor(spec.detector);
   const file = join(runDir, 'hooks.json');
+  const argv = hookedArgv(spec, file);
+  const settings = hookSettingsFor(spec.detector);
   if (settings !== null) writeFileSync(file, settings, { mode: 0o600 });
-  const extra = hookArgsFor(spec.detector, file);
-  if (extra.length === 0) return spec.argv;
-  if (spec.shellCommand) {
-    const argv = [...spec.argv];
-    argv[2] = appendArgsToShellCommand(argv[2]!, extra);
-    return argv;
-  }
-  return [...spec.argv, ...extra];
+  return argv;
 }
 
 /** The per-session run folder (env file, hook settings). */

@@ -3,7 +3,7 @@ import type { AgentSpec, AmuxConfig } from '../config/types.js';
 import { slug } from '../tmux/names.js';
 import { AmuxError } from '../util/errors.js';
 import { findExecutable, type LaunchSpec } from './launcher.js';
-import { detectorKindFor } from '../state/detectors.js';
+import { detectorKindFor } from '../agents/index.js';
 
 /**
  * Where the `-- ARGS` of a command line begin. Clipanion folds them into the rest positionals,

@@ -1,28 +1,21 @@
 /**
  * Screen detectors: one per agent kind. A detector is data — regular-expression sources for
  * `busy`, `waiting` and `idle`, matched over the last lines of the rendered, ANSI-stripped
- * screen — plus one small function (`classifyScreen`). The strings come from what the real
- * products draw (see ../shared/design/TMUX-FACTS.md); users extend or replace them per agent in
- * `.amux/config.yaml` (`patterns:`), so a UI change needs no release.
+ * screen — plus one small function (`classifyScreen`). The strings live in each agent's profile
+ * (src/agents/<kind>.ts, from what the real products draw); users extend or replace them per
+ * agent in `.amux/config.yaml` (`patterns:`), so a UI change needs no release.
  *
  * Cost: every regex is compiled once (built-ins at module load, user patterns once per distinct
  * override set); a classification is one backwards scan for the tail plus one `exec` per pattern
  * until the first hit. No RegExp is created per call.
  */
-import { basename } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { allProfiles, profileFor, isDetectorKind, type DetectorKind } from '../agents/index.js';
+import type { PatternSources } from '../agents/types.js';
 
-export type DetectorKind = 'claude' | 'codex' | 'gemini' | 'aider' | 'generic';
-export const DETECTOR_KINDS: readonly DetectorKind[] = ['claude', 'codex', 'gemini', 'aider', 'generic'];
+export { DETECTOR_KINDS, type DetectorKind } from '../agents/index.js';
 
 export type Verdict = 'busy' | 'waiting' | 'idle';
-
-/** Regex sources per verdict. Compiled case-insensitive and multi-line (`^`/`$` per line). */
-export interface PatternSources {
-  busy: string[];
-  waiting: string[];
-  idle: string[];
-}
 
 /** Config overrides: extend the built-ins, or with `replace: true` replace the lists given. */
 export interface DetectorOverrides {
@@ -63,115 +56,10 @@ export interface Classification {
   progress?: { tokens?: number; spinnerText?: string };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Built-in patterns (as of the UIs listed in TMUX-FACTS.md).
-
-/** Claude Code's spinner glyphs (they cycle), plus `●`/`⏺` that some versions draw. */
-const CLAUDE_GLYPHS = '·✢✳✶✻✽✺✹✸✷*●⏺✦✧';
-/** Braille spinners (Gemini CLI, many node tools). */
-const BRAILLE = '\\u2800-\\u28ff';
-/** A horizontal rule line (Claude's input box). */
-const RULE = '[─━═]{8,}';
-
-const CLAUDE: PatternSources = {
-  waiting: [
-    'Do you want to proceed\\?',
-    'Do you want to (?:make this edit|create|overwrite|allow|use this API key)',
-    '^\\s*❯\\s*1\\.\\s*Yes\\b',
-    'Yes, allow once',
-    'No, and tell Claude what to do differently',
-    '^\\s*Esc to cancel\\b',
-    'Enter to confirm · Esc to cancel',
-    'Quick safety check',
-    'Yes, I trust this folder',
-    'Do you trust the files in this folder\\?',
-    'Detected a custom API key',
-  ],
-  busy: [
-    '\\besc to interrupt\\b',
-    '\\bctrl\\+c to interrupt\\b',
-    // `✶ Forming… (0s · ↓ 1 tokens)`: glyph, text ending in `…`, a parenthesised status.
-    `^\\s*[${CLAUDE_GLYPHS}]\\s+[^\\n…]{1,80}…\\s*\\(`,
-    // A bare spinner `✳ Thinking…` (not the `●` bullets, which start transcript messages).
-    `^\\s*[·✢✳✶✻✽]\\s+\\S[^\\n…]{0,60}…\\s*$`,
-    // The live counter `(12s · ↑ 1.2k tokens`.
-    '\\(\\s*(?:\\d+[hms]\\s*)+·[^)\\n]*\\btokens\\b',
-  ],
-  idle: [
-    // `❯ ` input line (maybe with typed text) right above a horizontal rule.
-    `^\\s*[❯>](?:[ \\u00a0][^\\n]*)?\\n\\s*${RULE}\\s*$`,
-    // The old boxed input `│ > │`.
-    '^\\s*│\\s*>\\s',
-    '\\? for shortcuts',
-    // `✻ Churned for 8s` / `✻ Worked for 1m 5s`: the turn-over line.
-    `^\\s*[${CLAUDE_GLYPHS}]\\s+[A-Za-z]+ for (?:\\d+[hms]\\s*)+$`,
-  ],
-};
-
-const CODEX: PatternSources = {
-  waiting: [
-    'Allow command\\?',
-    '\\[y/n\\]',
-    'press enter to confirm or esc to cancel',
-    'Trust this folder\\?',
-    'Do you trust the files in this folder',
-    'Would you like to (?:run the following command|make the following edits|allow)',
-    '^\\s*›\\s*1\\.\\s+(?:Yes|Trust|Approve|Allow)\\b',
-  ],
-  busy: ['\\besc to interrupt\\b', '\\bWorking \\(\\s*\\d+[hms]'],
-  idle: ['^\\s*›(?:[ \\u00a0][^\\n]*)?$', 'Ask Codex to do anything', '\\? for shortcuts', '⏎ send'],
-};
-
-const GEMINI: PatternSources = {
-  waiting: [
-    'Allow execution',
-    'Waiting for user confirmation',
-    'Apply this change\\?',
-    'Do you want to proceed\\?',
-    '\\bAllow (?:once|always)\\b',
-    '^\\s*[●❯›]\\s*1\\.\\s+(?:Yes|Allow)\\b',
-  ],
-  busy: ['\\besc to cancel\\b', `^\\s*[${BRAILLE}]\\s+\\S`],
-  idle: ['Type your message', '^\\s*│\\s*>\\s', '^\\s*>\\s{2,}\\S'],
-};
-
-const AIDER: PatternSources = {
-  // Aider's questions scroll away once answered: only a question on the LAST line is pending.
-  waiting: ['\\(Y\\)es/\\(N\\)o[^\\n]*(?![\\s\\S])', '\\[(?:Yes|No)\\]:\\s*(?![\\s\\S])', '\\(y/n\\)[^\\n]*(?![\\s\\S])'],
-  busy: ['^\\s*[░▒▓█]{2,}\\s+\\S', '\\bWaiting for \\S+', `^\\s*[${BRAILLE}]\\s+\\S`],
-  // The prompt `> ` (or `architect> `, `ask> ` …) as the last non-blank line.
-  idle: ['^(?:[a-z-]+)?>(?:[ \\u00a0][^\\n]*)?(?![\\s\\S])'],
-};
-
-const GENERIC: PatternSources = {
-  // Only prompts on the LAST non-blank line: a question left on screen long ago is history.
-  waiting: [
-    '(?:\\[y/n\\]|\\(y/n\\)|\\[yes/no\\]|\\(yes/no\\))[^\\n]*(?![\\s\\S])',
-    '(?:password|passphrase)[^\\n]*:\\s*(?![\\s\\S])',
-    'press (?:any key|enter|return) to continue[^\\n]*(?![\\s\\S])',
-  ],
-  busy: [],
-  idle: [],
-};
-
-export const BUILTIN_PATTERNS: Readonly<Record<DetectorKind, Readonly<PatternSources>>> = {
-  claude: CLAUDE,
-  codex: CODEX,
-  gemini: GEMINI,
-  aider: AIDER,
-  generic: GENERIC,
-};
-
-/** Status lines: where the spinner text, clock and token count live. */
-const STATUS: Record<DetectorKind, string | null> = {
-  claude: `^\\s*[${CLAUDE_GLYPHS}]\\s+[^\\n…]{1,80}…(?:\\s*\\([^\\n]*)?\\s*$`,
-  codex: '^[^\\n]*\\bWorking \\(\\s*\\d+[hms][^\\n]*$',
-  gemini: `^\\s*[${BRAILLE}]\\s+[^\\n]*$`,
-  aider: '^\\s*[░▒▓█]{2,}\\s+[^\\n]*$',
-  generic: `^\\s*[${BRAILLE}]\\s+[^\\n]*$`,
-};
-
-const TAIL_LINES: Record<DetectorKind, number> = { claude: 30, codex: 30, gemini: 30, aider: 20, generic: 15 };
+/** The built-in patterns of each kind, from its agent profile (src/agents/<kind>.ts). */
+export const BUILTIN_PATTERNS: Readonly<Record<DetectorKind, PatternSources>> = Object.fromEntries(
+  allProfiles().map((p) => [p.id, { busy: p.screen.busy, waiting: p.screen.waiting, idle: p.screen.idle }]),
+) as Record<DetectorKind, PatternSources>;
 
 // ---------------------------------------------------------------------------------------------
 // Building detectors.
@@ -187,11 +75,11 @@ function compile(kind: string, verdict: string, sources: readonly string[]): Com
 }
 
 function build(kind: DetectorKind, sources: PatternSources): Detector {
-  const status = STATUS[kind];
+  const { status, tailLines } = profileFor(kind).screen;
   return Object.freeze({
     kind,
     isAgent: kind !== 'generic',
-    tailLines: TAIL_LINES[kind],
+    tailLines,
     sources: Object.freeze({ busy: [...sources.busy], waiting: [...sources.waiting], idle: [...sources.idle] }),
     waiting: compile(kind, 'waiting', sources.waiting),
     busy: compile(kind, 'busy', sources.busy),
@@ -200,17 +88,7 @@ function build(kind: DetectorKind, sources: PatternSources): Detector {
   });
 }
 
-const BUILTIN: Record<DetectorKind, Detector> = {
-  claude: build('claude', CLAUDE),
-  codex: build('codex', CODEX),
-  gemini: build('gemini', GEMINI),
-  aider: build('aider', AIDER),
-  generic: build('generic', GENERIC),
-};
-
-export function isDetectorKind(s: string): s is DetectorKind {
-  return (DETECTOR_KINDS as readonly string[]).includes(s);
-}
+const BUILTIN = Object.fromEntries(allProfiles().map((p) => [p.id, build(p.id, BUILTIN_PATTERNS[p.id])])) as Record<DetectorKind, Detector>;
 
 const overrideCache = new Map<string, Detector>();
 
@@ -237,65 +115,6 @@ export function getDetector(kind: string, overrides?: DetectorOverrides): Detect
   const det = build(k, { busy: merge('busy'), waiting: merge('waiting'), idle: merge('idle') });
   overrideCache.set(cacheKey, det);
   return det;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Choosing a detector.
-
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'busybox']);
-const WRAPPERS = new Set(['exec', 'env', 'command', 'nohup', 'nice', 'stdbuf', 'time']);
-const ALIASES: Record<string, DetectorKind> = {
-  'claude-code': 'claude',
-  '@anthropic-ai/claude-code': 'claude',
-  '@openai/codex': 'codex',
-  '@google/gemini-cli': 'gemini',
-  'gemini-cli': 'gemini',
-  'aider-chat': 'aider',
-};
-const WORD = /'[^']*'|"(?:[^"\\]|\\.)*"|[^\s;&|()<>]+/g;
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
-
-function kindOfProgram(word: string): DetectorKind | null {
-  const unq = word.replace(/^['"]|['"]$/g, '');
-  const alias = ALIASES[unq];
-  if (alias) return alias;
-  const base = basename(unq).replace(/\.(?:exe|js|mjs|cjs|sh|py)$/i, '');
-  if (isDetectorKind(base) && base !== 'generic') return base;
-  return ALIASES[base] ?? null;
-}
-
-/** The program a shell string runs first: skips `VAR=x`, `exec`, `env`, `npx`-style runners. */
-function firstProgramOfShellString(cmd: string): string | null {
-  WORD.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = WORD.exec(cmd)) !== null) {
-    const w = m[0];
-    if (ASSIGNMENT.test(w) || WRAPPERS.has(w) || w.startsWith('-')) continue;
-    if (w === 'npx' || w === 'bunx' || w === 'pnpx' || w === 'uvx') continue;
-    return w;
-  }
-  return null;
-}
-
-/**
- * Which detector an agent gets: the explicit `detector:` from config, else the agent id when it
- * names a known kind, else the basename of argv[0] (or of the first program of a `sh -c` string,
- * or of a single-string command), else `generic`.
- */
-export function detectorKindFor(agentId: string, argv: readonly string[], explicit?: string): string {
-  if (explicit) return explicit;
-  if (isDetectorKind(agentId)) return agentId;
-  const a0 = argv[0];
-  if (!a0) return 'generic';
-  let program: string | null = a0;
-  if (SHELLS.has(basename(a0)) && argv[1] === '-c' && argv[2] !== undefined) {
-    program = firstProgramOfShellString(argv[2]);
-  } else if (argv.length === 1 && /\s/.test(a0)) {
-    program = firstProgramOfShellString(a0);
-  } else if (WRAPPERS.has(basename(a0)) || a0 === 'npx') {
-    program = firstProgramOfShellString(argv.slice(1).join(' '));
-  }
-  return (program && kindOfProgram(program)) ?? 'generic';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@
  *   - after a restart, start from `prevFromPublished(@amux_state, @amux_state_since)`.
  */
 import type { Verdict } from './detectors.js';
-import { isDetectorKind } from './detectors.js';
+import { isDetectorKind } from '../agents/index.js';
 
 export type State = 'starting' | 'running' | 'waiting' | 'idle' | 'stuck' | 'exited' | 'lost';
 

@@ -90,5 +90,5 @@ export async function sendPrompt(
   );
   if (r.view.state === 'idle' || r.view.state === 'waiting' || r.view.state === 'stuck') await sleep(50);
   const after = r.view.pane && !r.view.pane.paneDead ? await pane.capture({ start: '-' }) : before;
-  return { state: r.view.state, output: turnOutput(before, after, text), timedOut: r.timedOut };
+  return { state: r.view.state, output: turnOutput(before, after, rec.detector, text), timedOut: r.timedOut };
 }

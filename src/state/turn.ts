@@ -3,21 +3,26 @@
  * before the prompt was sent and after the turn ended. Inline TUIs (Claude Code, Codex) append
  * to history: the new part is what follows the common prefix. Full-screen redraws fall back to
  * the lines that are on the final screen but were not on the first. Input chrome at the bottom
- * (rules, the empty prompt line, footer hints) is dropped.
+ * (rules, the empty prompt line, footer hints) is dropped: each agent's own from its profile.
  */
-const CHROME = [
-  /^[\s─━═—-]{3,}$/,
-  /^\s*[❯›>]\s*$/,
-  /^\s*\?\s+for shortcuts/i,
-  /esc to (interrupt|cancel)/i,
-  /^\s*[←→]\s+for agents/i,
-];
+import { allProfiles, profileFor } from '../agents/index.js';
 
-function isChrome(line: string): boolean {
-  return line.trim() === '' || CHROME.some((re) => re.test(line));
+/** Horizontal rules are chrome in every agent's UI. */
+const RULE = /^[\s─━═—-]{3,}$/;
+
+/**
+ * The chrome of a kind. A generic session may run any known agent behind a wrapper, so its
+ * reply loses every agent's chrome.
+ */
+function chromeOf(kind: string): readonly RegExp[] {
+  const p = profileFor(kind);
+  return p.id === 'generic' ? allProfiles().flatMap((x) => x.replyChrome) : p.replyChrome;
 }
 
-export function turnOutput(before: string, after: string, sent?: string): string {
+/** What the agent of `kind` wrote between the captures `before` and `after`; `sent` is the prompt it was given. */
+export function turnOutput(before: string, after: string, kind: string, sent?: string): string {
+  const chrome = chromeOf(kind);
+  const isChrome = (line: string) => line.trim() === '' || RULE.test(line) || chrome.some((re) => re.test(line));
   const a = before.replace(/\s+$/, '').split('\n').map((l) => l.trimEnd());
   const b = after.replace(/\s+$/, '').split('\n').map((l) => l.trimEnd());
   // Drop the chrome at the bottom of `before` so the prompt line being typed into can differ.

@@ -20,6 +20,7 @@ import { readSnapshot } from '../state/snapshot.js';
 import { insideSameServer } from '../session/attach.js';
 import { summaryText, STATE_ICON } from '../state/present.js';
 import { shQuote } from '../util/quote.js';
+import { approveKeys } from '../agents/index.js';
 import { createScreen, type Blessed } from './blessed.js';
 import { columnsFor, displayWidth, escTags, fit, headerLine, previewWindow, rowLine, stateWord } from './format.js';
 import { buildRows, firstSession, indexOfSession, lastSession, moveSelection, type Row } from './model.js';
@@ -43,15 +44,6 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const app = new TuiApp(opts);
   return app.run();
 }
-
-/** Keys a waiting agent takes as "yes", per detector kind. */
-const APPROVE: Record<string, string[]> = {
-  claude: ['1'],
-  gemini: ['1'],
-  codex: ['y'],
-  aider: ['y', 'Enter'],
-  generic: ['y', 'Enter'],
-};
 
 export const HELP_LINES = [
   '{bold}Sessions{/bold}',
@@ -702,7 +694,7 @@ export class TuiApp implements ModalHost {
     const v = this.selectedView();
     if (!v) return;
     if (v.state !== 'waiting') return this.flash(`${v.record.name} is ${v.state}, not waiting for an answer (Enter attaches)`, 'error');
-    const keys = what === 'yes' ? (APPROVE[v.record.detector] ?? APPROVE.generic!) : [what];
+    const keys = what === 'yes' ? [...approveKeys(v.record.detector)] : [what];
     return this.sendKeysTo(v, keys, keys.join(' '));
   }
 

@@ -1,0 +1,56 @@
+/**
+ * Codex CLI (OpenAI), binary `codex`, npm `@openai/codex`.
+ *
+ * What the real product draws (0.169 in tmux; see ../shared/design/TMUX-FACTS.md):
+ *   idle        the composer `› Ask Codex to do anything` (or the typed text), footer
+ *               `← for agents · ? for shortcuts` or `⏎ send   ⌃J newline …`
+ *   busy        `Working (12s • esc to interrupt)`
+ *   approval    `Allow command?` / `$ rm -rf build` / `› 1. Yes, proceed` / … / `3. No, and
+ *               tell Codex what to do differently (esc)` / `Press enter to confirm or esc to
+ *               cancel` (older versions: `[y/n]`); `y` says yes, Esc says no
+ *   first start `Trust this folder? …` / `› 1. Trust and continue` / `enter continue · esc back`
+ *
+ * Hooks: Codex runs a `notify` program with a JSON payload as its last argument; amux sets it
+ * per launch with `-c notify=[…]` and records `agent-turn-complete`.
+ */
+import { hookRecorder } from '../state/hook-record.js';
+import type { AgentProfile } from './types.js';
+
+/** The sh program Codex's `notify` runs: the JSON arrives as the last argument. */
+export function codexNotifyProgram(): string {
+  return hookRecorder('case "$1" in *agent-turn-complete*) e=agent-turn-complete;; *) exit 0;; esac');
+}
+
+/**
+ * `-c notify=[...]` for Codex: runs `sh -c PROGRAM amux-notify <json>` on every notification.
+ * The value is a TOML inline array (JSON string escapes are valid TOML basic strings).
+ */
+export function codexNotifyArgs(): string[] {
+  return ['-c', `notify=${JSON.stringify(['sh', '-c', codexNotifyProgram(), 'amux-notify'])}`];
+}
+
+export const codex: AgentProfile = {
+  id: 'codex',
+  product: 'Codex CLI',
+  programs: ['codex', '@openai/codex'],
+  preset: { id: 'codex', description: 'Codex CLI (OpenAI)', command: () => ['codex'], canBeStuck: true },
+  screen: {
+    waiting: [
+      'Allow command\\?',
+      '\\[y/n\\]',
+      'press enter to confirm or esc to cancel',
+      'Trust this folder\\?',
+      'Do you trust the files in this folder',
+      'Would you like to (?:run the following command|make the following edits|allow)',
+      '^\\s*›\\s*1\\.\\s+(?:Yes|Trust|Approve|Allow)\\b',
+    ],
+    busy: ['\\besc to interrupt\\b', '\\bWorking \\(\\s*\\d+[hms]'],
+    idle: ['^\\s*›(?:[ \\u00a0][^\\n]*)?$', 'Ask Codex to do anything', '\\? for shortcuts', '⏎ send'],
+    status: '^[^\\n]*\\bWorking \\(\\s*\\d+[hms][^\\n]*$',
+    tailLines: 30,
+  },
+  hooks: { summary: '-c notify=[…]', args: () => codexNotifyArgs() },
+  approveKeys: ['y'],
+  rejectKeys: ['Escape'],
+  replyChrome: [/^\s*›\s*$/, /^\s*\?\s+for shortcuts/i, /esc to (?:interrupt|cancel)/i, /^\s*[←→]\s+for agents/i],
+};

@@ -1,0 +1,36 @@
+/**
+ * The one program every agent hook runs: it records an event and its time on the agent's OWN
+ * pane as two tmux user options:
+ *
+ *   @amux_hook     the event: `UserPromptSubmit`, `PreToolUse`, `PostToolUse`,
+ *                  `Notification:permission_prompt` (the notification type when the hook's JSON
+ *                  carries one, else just `Notification`), `Stop`, `SessionEnd`, or Codex's
+ *                  `agent-turn-complete`
+ *   @amux_hook_at  epoch milliseconds (seconds×1000 where `date` has no `%N`)
+ *
+ * They surface in `PaneRow.opts.hook` / `opts.hookAt` of the whole-server read. The program
+ * is plain sh + `tmux` (no Node start-up): inside the pane, `$TMUX` makes `tmux` talk to the
+ * right server and `-t "$TMUX_PANE"` confines it to its own pane. It prints nothing (a
+ * UserPromptSubmit hook's stdout would be fed to the model) and always exits 0 (exit 2 would
+ * block the agent). Which events reach it is each agent's profile (src/agents/).
+ */
+
+/** Pane options the hooks write (read back through PaneRow.opts.hook / hookAt). */
+export const HOOK_OPTION = '@amux_hook';
+export const HOOK_AT_OPTION = '@amux_hook_at';
+
+/** Epoch ms into $t: GNU date has %N; elsewhere (%N printed literally) fall back to seconds. */
+const NOW_MS = `t=$(date +%s%3N 2>/dev/null); case "$t" in ''|*[!0-9]*) t=$(date +%s)000;; esac`;
+
+/** sh that records `$e` (already set) on the pane. */
+const RECORD = `tmux set-option -p -t "$TMUX_PANE" ${HOOK_AT_OPTION} "$t" \\; set-option -p -t "$TMUX_PANE" ${HOOK_OPTION} "$e" >/dev/null 2>&1`;
+
+const GUARD = '[ -n "$TMUX_PANE" ] || exit 0';
+
+/**
+ * The sh program that records an event: `setEvent` is sh that sets `$e` to the event name (or
+ * exits 0 to record nothing). Outside tmux it does nothing.
+ */
+export function hookRecorder(setEvent: string): string {
+  return `${GUARD}; ${setEvent}; ${NOW_MS}; ${RECORD}; exit 0`;
+}
