@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { allProfiles, approveKeys, DETECTOR_KINDS, detectorKindFor, kindOfProgram, profileFor, rejectKeys } from '../src/agents/index.ts';
 import { builtinPresets, PRESET_IDS } from '../src/config/presets.ts';
 import { BUILTIN_PATTERNS, getDetector } from '../src/state/detectors.ts';
-import { hookArgsFor, hookedArgv, hookSettingsFor } from '../src/state/hooks.ts';
+import { hookArgsFor, hookedArgv, hookSettingsFor } from '../src/agents/hooks.ts';
 import { TestEnv, waitFor } from './helpers.ts';
 
 describe('profile registry', () => {

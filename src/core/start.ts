@@ -93,6 +93,8 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
   for (const r of results) if (r.status === 'rejected') fail(r.reason);
 
   if (records.length > 0) {
+    const { invalidateSnapshot } = await import('../state/snapshot.js');
+    invalidateSnapshot(ctx.server.socket);
     // The monitor watches every new session from its first second.
     const { ensureDaemon } = await import('../state/daemon-client.js');
     await ensureDaemon(ctx.server.socket);
@@ -101,6 +103,8 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
     const { deliverPrompt } = await import('../state/send.js');
     const sent = await Promise.allSettled(records.map((rec) => deliverPrompt(ctx.server, rec, input.prompt!, { onProgress: ctx.observer.progress })));
     for (const r of sent) if (r.status === 'rejected') fail(r.reason);
+    const { invalidateSnapshot } = await import('../state/snapshot.js');
+    invalidateSnapshot(ctx.server.socket);
   }
   const { readViews } = await import('./sessions.js');
   const views = await readViews(ctx, records);

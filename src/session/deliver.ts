@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from '../tmux/server.js';
-import { invalidateSnapshot } from '../state/snapshot.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -11,12 +10,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function typeText(server: Server, paneId: string, text: string, opts: { enter?: boolean } = {}): Promise<void> {
   const pane = server.pane(paneId);
-  invalidateSnapshot(server.socket);
   if (text.length > 0) {
     await pane.paste(text, `amux-${randomBytes(6).toString('hex')}`);
     // TUIs (Claude Code among them) drop an Enter that arrives in the same read as the paste.
     if (opts.enter !== false) await sleep(text.includes('\n') || text.length > 200 ? 250 : 120);
   }
   if (opts.enter !== false) await pane.sendKeys(['Enter']);
-  invalidateSnapshot(server.socket);
 }

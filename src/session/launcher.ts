@@ -1,6 +1,5 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { invalidateSnapshot } from '../state/snapshot.js';
-import { hookedArgv, hookSettingsFor } from '../state/hooks.js';
+import { hookedArgv, hookSettingsFor } from '../agents/hooks.js';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { Server } from '../tmux/server.js';
 import { exactSession, tmuxSessionName, validateName } from '../tmux/names.js';
@@ -118,7 +117,6 @@ export async function launch(server: Server, spec: LaunchSpec, registry = new Re
       ...(spec.patterns ? { patterns: spec.patterns } : {}),
     };
     registry.put(rec);
-    invalidateSnapshot(server.socket);
     return rec;
   } catch (e) {
     if (created) await server.cmd(['kill-session', '-t', exactSession(tmuxName)]).catch(() => undefined);
