@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ControlClient, ControlClosedError, MONITOR_SESSION, parseSubscription, quoteControlArg } from '../src/tmux/control.ts';
 import { TmuxError } from '../src/tmux/errors.ts';
+import { ControlEngine, ExecEngine, type Engine } from '../src/tmux/engine.ts';
+import { commandLine } from '../src/tmux/exec.ts';
 import { TestEnv, waitFor } from './helpers.ts';
 
 async function withClient(name: string, fn: (c: ControlClient, env: TestEnv) => Promise<void>): Promise<void> {
@@ -174,6 +176,32 @@ test('attach mode: an existing session only; a missing one rejects connect', asy
     assert.deepEqual(await c.command(['display-message', '-p', '#{session_name}']), ['mon']);
     await c.close();
   } finally {
+    await env.cleanup();
+  }
+});
+
+test('commandLine separates commands with its own `;` and keeps a word ending in `;` as text', () => {
+  assert.deepEqual(commandLine([['set-option', '-g', '@a', 'x;'], ['set-option', '-g', '@b', ';'], ['set-option', '-g', '@c', 'y\\;']]), [
+    'set-option', '-g', '@a', 'x\\;', ';', 'set-option', '-g', '@b', '\\;', ';', 'set-option', '-g', '@c', 'y\\\\;',
+  ]);
+});
+
+test('both engines run a batch in order with `;` in words kept as text', async () => {
+  const env = new TestEnv('engines');
+  process.env.AMUX_HOME = env.home;
+  const c = await ControlClient.connect({ socket: { name: env.socket }, env: env.env });
+  try {
+    const engines: [string, Engine][] = [['exec', new ExecEngine({ name: env.socket })], ['control', new ControlEngine(c)]];
+    for (const [name, engine] of engines) {
+      const values = ['x;', ';', 'y\\;', 'a ; b'];
+      await engine.runBatch(values.map((v, i) => ['set-option', '-g', `@${name}_${i}`, v]));
+      const out = await engine.runBatch(values.map((_, i) => ['show-options', '-gqv', `@${name}_${i}`]));
+      assert.equal(out, values.map((v) => `${v}\n`).join(''), name);
+      await assert.rejects(engine.runBatch([['display-message', '-p', 'ok'], ['has-session', '-t', '=no-such-session']]), (e: unknown) => e instanceof TmuxError, name);
+    }
+    await assert.rejects(new ControlEngine(c).run(['load-buffer', '-'], { input: 'x' }), /control mode cannot pass stdin/);
+  } finally {
+    await c.close();
     await env.cleanup();
   }
 });

@@ -39,9 +39,10 @@ export async function renameSession(server: Server, id: string, newName: string,
     // server restart, so an id alone may name someone else's session.
     const live = await livePane(server, rec);
     if (live) {
-      await server.cmd(['rename-session', '-t', live.sessionId, newTmux]);
+      const session = server.session(live.sessionId);
+      await session.rename(newTmux);
       renamed = live.sessionId;
-      await server.cmd(['set-option', '-t', live.sessionId, '@amux_session', newName]).catch(() => undefined);
+      await session.setOption('@amux_session', newName).catch(() => undefined);
     }
     const next = await registry.update(id, (r) => {
       r.name = newName;
@@ -51,7 +52,7 @@ export async function renameSession(server: Server, id: string, newName: string,
     registry.releaseName(oldName, id);
     return next;
   } catch (e) {
-    if (renamed) await server.cmd(['rename-session', '-t', renamed, rec.tmux.session]).catch(() => undefined);
+    if (renamed) await server.session(renamed).rename(rec.tmux.session).catch(() => undefined);
     registry.releaseName(newName, id);
     throw e;
   }

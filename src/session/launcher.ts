@@ -2,9 +2,8 @@ import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync
 import { hookedArgv, hookSettingsFor } from '../agents/hooks.js';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { Server } from '../tmux/server.js';
-import { exactSession, tmuxSessionName, validateName } from '../tmux/names.js';
-import { formatLiteral } from '../tmux/formats.js';
-import { AmuxError } from '../util/errors.js';
+import { tmuxSessionName, validateName } from '../tmux/names.js';
+import { launchSession } from '../tmux/launch.js';
 import { homeDir } from '../util/paths.js';
 import { Registry } from './registry.js';
 import { RECORD_SCHEMA, type SessionRecord } from './types.js';
@@ -61,10 +60,9 @@ export function findExecutable(cmd: string, path: string | undefined, cwd: strin
 }
 
 /**
- * Starts the agent: one tmux client call creates the session (ids taken at creation), sets
- * `remain-on-exit` and the amux pane options, starts the capped log writer and only then
- * respawns the pane with the agent, so the log holds its very first byte and its exit status is
- * kept. Returns the durable record (already written to the registry).
+ * Starts the agent with the launch recipe (tmux/launch.ts): the capped log writer gets the pane's
+ * very first byte and the exit status is kept. Returns the durable record (already written to
+ * the registry).
  */
 export async function launch(server: Server, spec: LaunchSpec, registry = new Registry()): Promise<SessionRecord> {
   if (spec.name !== undefined) validateName(spec.name);
@@ -80,24 +78,18 @@ export async function launch(server: Server, spec: LaunchSpec, registry = new Re
     writeEnvFile(envFile, { ...spec.env, AMUX_SESSION: name, AMUX_SESSION_ID: id });
     const argv = withHooks(spec, runDir);
     closeSync(openSync(logFile, 'a', 0o600)); // private from its first byte (logs can hold secrets)
-    const target = exactSession(tmuxName);
-    const args = [
-      'new-session', '-d', '-P', '-F', '#{session_id} #{window_id} #{pane_id}',
-      '-s', tmuxName, '-n', spec.windowName, '-c', formatLiteral(spec.cwd),
-      '-x', String(spec.width ?? 200), '-y', String(spec.height ?? 50),
-      // A placeholder that waits quietly until respawn-pane replaces it.
-      'exec sleep 2147483647',
-      ';', 'set-option', '-p', '-t', target, 'remain-on-exit', 'on',
-      ';', 'set-option', '-p', '-t', target, '@amux_id', id,
-      ';', 'set-option', '-p', '-t', target, '@amux_agent', spec.agent,
-      ';', 'set-option', '-t', target, '@amux_session', name,
-      ';', 'pipe-pane', '-t', target, formatLiteral(logWriterCommand(logFile, logMaxBytes())),
-      ';', 'respawn-pane', '-k', '-t', target, '-c', formatLiteral(spec.cwd), ...launcherArgv(envFile, argv),
-    ];
-    const out = await startSession(server, args);
+    const { sessionId, windowId, paneId } = await launchSession(server, {
+      tmuxName,
+      windowName: spec.windowName,
+      cwd: spec.cwd,
+      width: spec.width ?? 200,
+      height: spec.height ?? 50,
+      paneOptions: { '@amux_id': id, '@amux_agent': spec.agent },
+      sessionOptions: { '@amux_session': name },
+      pipeTo: logWriterCommand(logFile, logMaxBytes()),
+      argv: launcherArgv(envFile, argv),
+    });
     created = true;
-    const [sessionId, windowId, paneId] = out.trim().split(/\s+/);
-    if (!sessionId || !windowId || !paneId) throw new AmuxError(`tmux did not report the new session's ids (got "${out.trim()}")`);
     const rec: SessionRecord = {
       schema: RECORD_SCHEMA,
       id,
@@ -119,28 +111,10 @@ export async function launch(server: Server, spec: LaunchSpec, registry = new Re
     registry.put(rec);
     return rec;
   } catch (e) {
-    if (created) await server.cmd(['kill-session', '-t', exactSession(tmuxName)]).catch(() => undefined);
+    if (created) await server.killSessionNamed(tmuxName).catch(() => undefined);
     registry.releaseName(name, id);
     rmSync(runDir, { recursive: true, force: true });
     throw e;
-  }
-}
-
-/**
- * Runs the creating command. When several amux processes start the first session of a server at
- * once, tmux clients can race the server's start-up ("server exited unexpectedly", a refused
- * connection): those are retried; anything else (a duplicate name) is not.
- */
-async function startSession(server: Server, args: string[]): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await server.cmd(args);
-    } catch (e) {
-      const msg = (e as Error).message;
-      const racy = /server exited unexpectedly|lost server|error connecting|no server running|Connection refused/i.test(msg);
-      if (!racy || attempt >= 4) throw e;
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100 * (attempt + 1)));
-    }
   }
 }
 

@@ -70,9 +70,10 @@ export async function runDaemon(): Promise<number> {
       ctl.on('exit', () => {
         exited = true;
       });
-      const reap = () => void server.cmd(['run-shell', 'true']).catch(() => undefined);
+      const reap = () => void server.reapChildren().catch(() => undefined);
       const snap = new SnapshotWriter(socket);
-      const monitor = new Monitor(ctl, { socketLabel: server.label, notifyFor, log, reap, snapshot: (rows, at) => snap.write(rows, at) });
+      const monitored = Server.overControl(ctl);
+      const monitor = new Monitor(monitored, { socketLabel: server.label, notifyFor, log, reap, snapshot: (rows, at) => snap.write(rows, at) });
       let idleSince = Date.now();
       while (!stopping && !exited) {
         const mine = readDaemon(socket);
@@ -89,7 +90,7 @@ export async function runDaemon(): Promise<number> {
             // Nothing to watch: leave, and take the hidden session along so an otherwise empty
             // server can exit. The next amux command starts a new monitor.
             log('no live amux sessions; exiting');
-            await ctl.command(['kill-session', '-t', `=${MONITOR_SESSION}:`]).catch(() => undefined);
+            await monitored.killSessionNamed(MONITOR_SESSION).catch(() => undefined);
             stopping = true;
             break;
           }
@@ -105,7 +106,7 @@ export async function runDaemon(): Promise<number> {
   } finally {
     removeSnapshot(socket);
     releasePidFile(socket);
-    await server.cmd(['set-option', '-gu', '@amux_daemon_ready']).catch(() => undefined);
+    await server.unsetGlobalOption('@amux_daemon_ready').catch(() => undefined);
   }
   return 0;
 }

@@ -15,6 +15,8 @@
  * block the agent). Which events reach it is each agent's profile (src/agents/).
  */
 
+import { ownPaneOptionsSh } from '../tmux/options.js';
+
 /** Pane options the hooks write (read back through PaneRow.opts.hook / hookAt). */
 export const HOOK_OPTION = '@amux_hook';
 export const HOOK_AT_OPTION = '@amux_hook_at';
@@ -23,7 +25,10 @@ export const HOOK_AT_OPTION = '@amux_hook_at';
 const NOW_MS = `t=$(date +%s%3N 2>/dev/null); case "$t" in ''|*[!0-9]*) t=$(date +%s)000;; esac`;
 
 /** sh that records `$e` (already set) on the pane. */
-const RECORD = `tmux set-option -p -t "$TMUX_PANE" ${HOOK_AT_OPTION} "$t" \\; set-option -p -t "$TMUX_PANE" ${HOOK_OPTION} "$e" >/dev/null 2>&1`;
+const RECORD = ownPaneOptionsSh([
+  [HOOK_AT_OPTION, '"$t"'],
+  [HOOK_OPTION, '"$e"'],
+]);
 
 const GUARD = '[ -n "$TMUX_PANE" ] || exit 0';
 

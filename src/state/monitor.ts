@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { spawn, execFileSync } from 'node:child_process';
 import type { PaneRow } from '../tmux/formats.js';
-import { PANE_FORMAT, parsePaneRows, formatLiteral } from '../tmux/formats.js';
+import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
 import type { State } from './model.js';
 import { matchPane } from './model.js';
@@ -10,11 +10,6 @@ import { STATE_ICON, summaryText } from './present.js';
 import type { ExplainData } from './publish.js';
 import { evaluate, initialMemory, type Memory } from './evaluate.js';
 import type { NotifyConfig } from '../config/types.js';
-
-/** What the monitor needs from a tmux connection: one command, its reply lines. */
-export interface Commander {
-  command(args: string[]): Promise<string[]>;
-}
 
 interface Tracked {
   memory: Memory;
@@ -42,7 +37,7 @@ export interface MonitorOptions {
   /**
    * Nudges tmux to reap a dead pane's process. tmux 3.3a can miss a pane process's exit (it
    * stays a zombie and pane_dead_status stays empty) until some other child of the server exits;
-   * a `run-shell true` (a plain client call, never over control mode) is such a child.
+   * `Server.reapChildren` (a plain client call, never over control mode) makes such a child.
    */
   reap?: () => void;
   /** Receives, after each tick, the amux panes as published (see snapshot.ts). */
@@ -54,7 +49,7 @@ export interface MonitorOptions {
  * session's log (a syscall, no process); `capture-pane` only for panes whose output moved, whose
  * hook fired, or not seen for 15 s; the engine decides; changes are published as tmux user options
  * (pane: state, since, reason, evidence; window: icon; global: summary). All tmux traffic goes
- * over the one control-mode connection, pipelined.
+ * over the one control-mode connection (a Server on the control engine), pipelined.
  */
 export class Monitor {
   private tracked = new Map<string, Tracked>();
@@ -63,13 +58,13 @@ export class Monitor {
   private first = true;
   private lastReap = 0;
   constructor(
-    private readonly tmux: Commander,
+    private readonly server: Server,
     private readonly opts: MonitorOptions,
   ) {}
 
   async tick(): Promise<{ sessions: number; live: number; captured: number; changed: number }> {
     const now = this.opts.now?.() ?? Date.now();
-    const rows = parsePaneRows((await this.tmux.command(['list-panes', '-a', '-F', PANE_FORMAT])).join('\n'));
+    const rows = await this.server.panes();
     const byPane = new Map(rows.map((p) => [p.paneId, p]));
     const records = this.registry.listFor(this.opts.socketLabel);
     const live = new Set<string>();
@@ -116,16 +111,17 @@ export class Monitor {
     }
 
     const captures = await Promise.all(
-      plan.map((p) => (p.capture ? this.tmux.command(['capture-pane', '-p', '-J', '-t', p.pane!.paneId]).catch(() => null) : Promise.resolve(null))),
+      plan.map((p) => (p.capture ? this.server.pane(p.pane!.paneId).capture({ joinWrapped: true }).catch(() => null) : Promise.resolve(null))),
     );
 
     const writes: Promise<unknown>[] = [];
     let changed = 0;
     const states: State[] = [];
     plan.forEach((p, i) => {
-      const screenLines = captures[i];
-      if (screenLines) {
-        p.t.screen = screenLines.join('\n');
+      const screen = captures[i];
+      if (typeof screen === 'string') {
+        // The screen's lines without the newline that ends the last one.
+        p.t.screen = screen.replace(/\n$/, '');
         p.t.capturedAt = now;
       }
       const d = evaluate(p.rec, p.pane, { screen: p.t.screen, capturedAt: p.t.capturedAt, outputAt: p.outputAt, now }, p.t.memory);
@@ -138,32 +134,30 @@ export class Monitor {
       const explainText = JSON.stringify(explain);
       const icon = STATE_ICON[d.state];
       const prev = p.t.published;
-      const target = p.pane.paneId;
+      const pane = this.server.pane(p.pane.paneId);
       if (!prev || prev.state !== d.state || prev.since !== d.since || prev.reason !== d.reason) {
-        writes.push(this.tmux.command(['set-option', '-p', '-t', target, '@amux_state', d.state]));
-        writes.push(this.tmux.command(['set-option', '-p', '-t', target, '@amux_state_since', String(d.since)]));
-        writes.push(this.tmux.command(['set-option', '-p', '-t', target, '@amux_reason', d.reason]));
+        writes.push(pane.setOptions({ '@amux_state': d.state, '@amux_state_since': String(d.since), '@amux_reason': d.reason }));
         if (prev?.state !== d.state) changed++;
       }
-      if (!prev || prev.explain !== explainText) writes.push(this.tmux.command(['set-option', '-p', '-t', target, '@amux_explain', explainText]));
+      if (!prev || prev.explain !== explainText) writes.push(pane.setOption('@amux_explain', explainText));
       if (!prev || prev.icon !== icon || prev.window !== p.pane.windowId) {
-        writes.push(this.tmux.command(['set-option', '-w', '-t', p.pane.windowId, '@amux_state_icon', icon]));
+        writes.push(this.server.window(p.pane.windowId).setOption('@amux_state_icon', icon));
       }
       p.t.published = { state: d.state, since: d.since, reason: d.reason, explain: explainText, icon, window: p.pane.windowId };
       this.maybeNotify(p.rec, p.t, d.state, now);
     });
     const summary = summaryText(states);
     if (summary !== this.summary) {
-      writes.push(this.tmux.command(['set-option', '-g', '@amux_summary', summary]));
+      writes.push(this.server.setGlobalOptions({ '@amux_summary': summary }));
       this.summary = summary;
     }
     if (this.first) {
-      writes.push(this.tmux.command(['set-option', '-g', '@amux_daemon_ready', String(process.pid)]));
+      writes.push(this.server.setGlobalOptions({ '@amux_daemon_ready': String(process.pid) }));
       this.first = false;
     }
     await Promise.all(writes.map((w) => w.catch((e: Error) => this.opts.log?.(`publish failed: ${e.message}`))));
     this.opts.snapshot?.(rows.filter((r) => r.opts.id !== ''), now);
-    return { sessions: plan.length, live: plan.filter((p) => p.pane && !p.pane.paneDead).length, captured: captures.filter(Boolean).length, changed };
+    return { sessions: plan.length, live: plan.filter((p) => p.pane && !p.pane.paneDead).length, captured: captures.filter((c) => c !== null).length, changed };
   }
 
   private maybeNotify(rec: SessionRecord, t: Tracked, state: State, now: number): void {
@@ -202,11 +196,9 @@ export class Monitor {
 
   private async displayOnClients(text: string): Promise<void> {
     try {
-      const clients = await this.tmux.command(['list-clients', '-F', '#{client_name}\x1f#{client_control_mode}']);
-      for (const line of clients) {
-        const [name, control] = line.split('\x1f');
-        if (!name || control === '1') continue;
-        await this.tmux.command(['display-message', '-c', name, '-d', '4000', formatLiteral(text)]).catch(() => undefined);
+      for (const client of await this.server.listClients()) {
+        if (!client.name || client.controlMode) continue;
+        await this.server.displayMessage(client.name, text, 4000).catch(() => undefined);
       }
     } catch {
       /* no clients */

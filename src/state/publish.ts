@@ -22,8 +22,7 @@ export interface ExplainData {
 
 export async function readExplain(server: Server, paneId: string): Promise<ExplainData | null> {
   try {
-    const out = await server.pane(paneId).cmd('show-options', ['-p', '-q', '-v', '@amux_explain']);
-    const text = out.trim();
+    const text = (await server.pane(paneId).getOption('@amux_explain')).trim();
     return text ? (JSON.parse(text) as ExplainData) : null;
   } catch {
     return null;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from '../tmux/server.js';
+import { globalOptionConfLine, type StatusOption } from '../tmux/options.js';
 
 /**
  * The tmux status bar integration. Everything shown is read by tmux from user options the
@@ -30,12 +31,12 @@ export async function installStatusline(server: Server): Promise<InstallResult> 
       res.already.push(t.option);
       continue;
     }
-    await server.cmd(['set-option', '-g', t.saved, cur, ';', 'set-option', '-g', t.option, t.prefix + cur]);
+    await server.setGlobalOptions({ [t.saved]: cur, [t.option]: t.prefix + cur });
     res.changed.push(t.option);
   }
   const len = Number((await server.getGlobalOption('status-right-length')) ?? '0');
   if (len < 100) {
-    await server.cmd(['set-option', '-g', '@amux_saved_status_right_length', String(len), ';', 'set-option', '-g', 'status-right-length', '120']);
+    await server.setGlobalOptions({ '@amux_saved_status_right_length': String(len), 'status-right-length': '120' });
   }
   return res;
 }
@@ -47,31 +48,26 @@ export async function uninstallStatusline(server: Server): Promise<string[]> {
     if (!cur.includes(t.prefix)) continue;
     const saved = await server.getGlobalOption(t.saved);
     const value = saved !== null && saved !== '' ? saved : cur.split(t.prefix).join('');
-    await server.cmd(['set-option', '-g', t.option, value, ';', 'set-option', '-gu', t.saved]);
+    await server.setGlobalOptions({ [t.option]: value }, [t.saved]);
     restored.push(t.option);
   }
   const savedLen = await server.getGlobalOption('@amux_saved_status_right_length');
-  if (savedLen) await server.cmd(['set-option', '-g', 'status-right-length', savedLen, ';', 'set-option', '-gu', '@amux_saved_status_right_length']);
+  if (savedLen) await server.setGlobalOptions({ 'status-right-length': savedLen }, ['@amux_saved_status_right_length']);
   return restored;
 }
 
 const BEGIN = '# >>> amux statusline >>>';
 const END = '# <<< amux statusline <<<';
 
-/** tmux config-file double-quoted string. */
-function confQuote(s: string): string {
-  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$') + '"';
-}
-
 export function tmuxConfPath(): string {
   return join(homedir(), '.tmux.conf');
 }
 
 /** Writes (or replaces) amux's block in ~/.tmux.conf so new servers get the status line too. */
-export function persistStatusline(values: Record<string, string>, file = tmuxConfPath()): void {
+export function persistStatusline(values: Partial<Record<StatusOption, string>>, file = tmuxConfPath()): void {
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const lines = [BEGIN, '# Added by `amux statusline install --persist`; `amux statusline uninstall --persist` removes it.'];
-  for (const [k, v] of Object.entries(values)) lines.push(`set-option -g ${k} ${confQuote(v)}`);
+  for (const [k, v] of Object.entries(values) as [StatusOption, string][]) lines.push(globalOptionConfLine(k, v));
   lines.push(END);
   const next = replaceBlock(old, lines.join('\n'));
   const tmp = `${file}.amux-tmp`;
@@ -100,8 +96,8 @@ function replaceBlock(text: string, block: string): string {
   return (text && !text.endsWith('\n') ? text + '\n' : text) + block + '\n';
 }
 
-export async function currentStatusValues(server: Server): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
+export async function currentStatusValues(server: Server): Promise<Record<StatusOption, string>> {
+  const out = {} as Record<StatusOption, string>;
   for (const t of TARGETS) out[t.option] = (await server.getGlobalOption(t.option)) ?? '';
   out['status-right-length'] = (await server.getGlobalOption('status-right-length')) ?? '120';
   return out;

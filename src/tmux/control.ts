@@ -59,7 +59,7 @@ export interface SubscriptionEvent {
 }
 
 interface Pending {
-  args: string[];
+  args: readonly string[];
   resolve: (lines: string[]) => void;
   reject: (e: Error) => void;
 }
@@ -196,7 +196,7 @@ export class ControlClient extends EventEmitter {
    * rejects with a TmuxError carrying tmux's message on `%error`, or a ControlClosedError.
    * Commands may be pipelined: call many, then await them.
    */
-  command(args: string[]): Promise<string[]> {
+  command(args: readonly string[]): Promise<string[]> {
     if (this.exited !== null) return Promise.reject(new ControlClosedError(args, this.exited));
     if (args.length === 0) return Promise.reject(new TmuxError(args, null, 'empty command (an empty line would detach the client)'));
     const line = args.map(quoteControlArg).join(' ');

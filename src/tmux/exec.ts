@@ -5,6 +5,9 @@ import { amuxHome } from '../util/paths.js';
 import { withShared } from './gate.js';
 import { TmuxError, TmuxNotFoundError, TmuxVersionError, ServerNotRunningError, isNoServer } from './errors.js';
 
+/** The tmux program, as execvp finds it on PATH. */
+export const TMUX = 'tmux';
+
 /** Which tmux server to talk to: `-L name`, `-S path`, or tmux's default socket. */
 export interface SocketChoice {
   /** `tmux -L name` */
@@ -59,21 +62,38 @@ export interface ExecOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** One tmux command: its name, then its arguments, each a separate word. */
+export type TmuxCommand = readonly string[];
+
 /** Commands that only read: safe to repeat when the client lost a server that was starting. */
 const READ_ONLY = new Set(['list-panes', 'list-sessions', 'list-windows', 'list-clients', 'show-options', 'display-message', 'capture-pane', 'has-session']);
 const RACY = /server exited unexpectedly|lost server/i;
 
-/** Runs one tmux command (or a `;`-separated sequence given as separate argv words). */
-export async function execTmux(socket: SocketChoice, args: string[], opts: ExecOptions = {}): Promise<string> {
-  if (READ_ONLY.has(args[0] ?? '')) return execRead(socket, args, opts);
-  // A command that changes the server never runs while a control client connects (see gate.ts).
-  return withShared(socketLabel(socket), () => execOnce(socket, args, opts));
+/**
+ * One client's command line for a sequence of commands. tmux ends a command at an argument that
+ * ends in `;` (`foo;` is `foo` and a separator), so such a word keeps its `;` as text (`foo\;`,
+ * which tmux reads back as `foo;`); the separator itself is only ever this function's own `;`.
+ */
+export function commandLine(commands: readonly TmuxCommand[]): string[] {
+  const argv: string[] = [];
+  commands.forEach((command, i) => {
+    if (i > 0) argv.push(';');
+    for (const word of command) argv.push(word.endsWith(';') ? `${word.slice(0, -1)}\\;` : word);
+  });
+  return argv;
 }
 
-async function execRead(socket: SocketChoice, args: string[], opts: ExecOptions): Promise<string> {
+/** Runs a sequence of tmux commands in one client process; resolves to their joined stdout. */
+export async function execTmux(socket: SocketChoice, commands: readonly TmuxCommand[], opts: ExecOptions = {}): Promise<string> {
+  if (commands.every((c) => READ_ONLY.has(c[0] ?? ''))) return execRead(socket, commands, opts);
+  // A command that changes the server never runs while a control client connects (see gate.ts).
+  return withShared(socketLabel(socket), () => execOnce(socket, commands, opts));
+}
+
+async function execRead(socket: SocketChoice, commands: readonly TmuxCommand[], opts: ExecOptions): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await execOnce(socket, args, opts);
+      return await execOnce(socket, commands, opts);
     } catch (e) {
       // Several amux processes starting the first session at once can make a client see the
       // server "exit" while another client is still bringing it up: a read is simply repeated.
@@ -83,18 +103,18 @@ async function execRead(socket: SocketChoice, args: string[], opts: ExecOptions)
   }
 }
 
-function execOnce(socket: SocketChoice, args: string[], opts: ExecOptions): Promise<string> {
-  const argv = [...socketArgs(socket), ...args];
+function execOnce(socket: SocketChoice, commands: readonly TmuxCommand[], opts: ExecOptions): Promise<string> {
+  const args = commandLine(commands);
   return new Promise((resolve, reject) => {
     const child = execFile(
-      'tmux',
-      argv,
+      TMUX,
+      [...socketArgs(socket), ...args],
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: opts.env ?? process.env },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         const e = err as NodeJS.ErrnoException & { code?: unknown };
         if (e.code === 'ENOENT') return reject(new TmuxNotFoundError());
-        if (isNoServer(stderr) && !args.includes('new-session')) {
+        if (isNoServer(stderr) && !commands.some((c) => c[0] === 'new-session')) {
           return reject(new ServerNotRunningError(describeSocket(socket)));
         }
         reject(new TmuxError(args, typeof e.code === 'number' ? e.code : null, stderr));
@@ -104,10 +124,22 @@ function execOnce(socket: SocketChoice, args: string[], opts: ExecOptions): Prom
   });
 }
 
-/** Runs tmux with the terminal handed over (attach, switch-client, popups). Resolves to the exit code. */
-export function execTmuxInteractive(socket: SocketChoice, args: string[]): Promise<number> {
+/** A tmux client process to run with the terminal handed over (attach, popups). */
+export interface TmuxProcess {
+  file: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/** A tmux client on `socket` running `command`, for a caller that hands it the terminal. */
+export function tmuxProcess(socket: SocketChoice, command: TmuxCommand, env: NodeJS.ProcessEnv): TmuxProcess {
+  return { file: TMUX, args: [...socketArgs(socket), ...commandLine([command])], env };
+}
+
+/** Runs a tmux client with the terminal handed over (stdio inherited). Resolves to its exit code. */
+export function runInTerminal(p: TmuxProcess): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn('tmux', [...socketArgs(socket), ...args], { stdio: 'inherit' });
+    const child = spawn(p.file, p.args, { stdio: 'inherit', env: p.env });
     child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new TmuxNotFoundError() : e));
     child.on('exit', (code) => resolve(code ?? 1));
   });
@@ -125,7 +157,7 @@ export interface TmuxVersion {
 function tmuxBinary(env: NodeJS.ProcessEnv = process.env): string | null {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
-    const p = join(dir, 'tmux');
+    const p = join(dir, TMUX);
     try {
       accessSync(p, constants.X_OK);
       return p;

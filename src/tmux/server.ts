@@ -1,17 +1,36 @@
-import { execTmux, socketArgs, type SocketChoice, type ExecOptions, describeSocket, socketLabel } from './exec.js';
-import { PANE_FORMAT, parsePaneRows, type PaneRow } from './formats.js';
+import { socketLabel, describeSocket, type SocketChoice } from './exec.js';
+import { ControlEngine, ExecEngine, type Engine, type RunOptions, type TmuxCommand } from './engine.js';
+import type { ControlClient } from './control.js';
+import { PANE_FORMAT, formatLiteral, parsePaneRows, type PaneRow } from './formats.js';
 import { TmuxError, TmuxObjectNotFoundError, ServerNotRunningError, isNoObject } from './errors.js';
 import { exactSession } from './names.js';
+import type { GlobalOption, PaneOption, SessionOption, WindowOption } from './options.js';
+
+/** A client attached to the server, as `list-clients` reports it. */
+export interface ClientInfo {
+  /** `client_name`: the target of `display-message -c`. */
+  name: string;
+  /** A control-mode client (amux's own monitor, an editor integration): shows no messages. */
+  controlMode: boolean;
+}
 
 /**
  * The typed tmux object model: Server → Session → Window → Pane, each knowing its tmux id.
  * This module and its siblings are the only places that know tmux's argv; every call that
- * targets an object passes `-t <id>` itself.
+ * targets an object passes `-t <id>` itself. A server runs its commands on an engine
+ * (engine.ts): one tmux process per call by default, or a control-mode connection.
  */
 export class Server {
   readonly socket: SocketChoice;
-  constructor(socket: SocketChoice = {}) {
+  readonly engine: Engine;
+  constructor(socket: SocketChoice = {}, engine: Engine = new ExecEngine(socket)) {
     this.socket = socket;
+    this.engine = engine;
+  }
+
+  /** The server of a control-mode connection, with every command going over it. */
+  static overControl(client: ControlClient): Server {
+    return new Server(client.socket, new ControlEngine(client));
   }
 
   get label(): string {
@@ -20,19 +39,18 @@ export class Server {
   get description(): string {
     return describeSocket(this.socket);
   }
-  /** argv prefix for a tmux client talking to this server (`-L x`, `-S p` or nothing). */
-  get args(): string[] {
-    return socketArgs(this.socket);
-  }
 
-  cmd(args: string[], opts?: ExecOptions): Promise<string> {
-    return execTmux(this.socket, args, opts);
+  run(command: TmuxCommand, opts?: RunOptions): Promise<string> {
+    return this.engine.run(command, opts);
+  }
+  runBatch(commands: readonly TmuxCommand[], opts?: RunOptions): Promise<string> {
+    return this.engine.runBatch(commands, opts);
   }
 
   /** True when a server answers on the socket. */
   async isRunning(): Promise<boolean> {
     try {
-      await this.cmd(['list-sessions', '-F', '#{session_id}']);
+      await this.run(['list-sessions', '-F', '#{session_id}']);
       return true;
     } catch (e) {
       if (e instanceof ServerNotRunningError) return false;
@@ -41,10 +59,15 @@ export class Server {
     }
   }
 
+  /** The whole server in one call; rejects (ServerNotRunningError) when no server runs. */
+  async panes(): Promise<PaneRow[]> {
+    return parsePaneRows(await this.run(['list-panes', '-a', '-F', PANE_FORMAT]));
+  }
+
   /** The whole server in one call. An absent server reads as no panes. */
   async listPanes(): Promise<PaneRow[]> {
     try {
-      return parsePaneRows(await this.cmd(['list-panes', '-a', '-F', PANE_FORMAT]));
+      return await this.panes();
     } catch (e) {
       if (e instanceof ServerNotRunningError) return [];
       throw e;
@@ -53,13 +76,18 @@ export class Server {
 
   async hasSession(tmuxName: string): Promise<boolean> {
     try {
-      await this.cmd(['has-session', '-t', exactSession(tmuxName)]);
+      await this.run(['has-session', '-t', exactSession(tmuxName)]);
       return true;
     } catch (e) {
       if (e instanceof ServerNotRunningError) return false;
       if (e instanceof TmuxError) return false;
       throw e;
     }
+  }
+
+  /** Kills the session of this exact name (never one it is a prefix or pattern of). */
+  killSessionNamed(tmuxName: string): Promise<string> {
+    return this.run(['kill-session', '-t', exactSession(tmuxName)]);
   }
 
   session(id: string): Session {
@@ -72,16 +100,48 @@ export class Server {
     return new Pane(this, id);
   }
 
-  setGlobalOption(name: string, value: string): Promise<string> {
-    return this.cmd(['set-option', '-g', name, value]);
+  /** Sets global options, then unsets others, in one batch (in that order). */
+  setGlobalOptions(values: Partial<Record<GlobalOption, string>>, unset: GlobalOption[] = []): Promise<string> {
+    return this.runBatch([
+      ...Object.entries(values).map(([name, value]) => ['set-option', '-g', name, value]),
+      ...unset.map((name) => ['set-option', '-gu', name]),
+    ]);
   }
-  async getGlobalOption(name: string): Promise<string | null> {
+  unsetGlobalOption(name: GlobalOption): Promise<string> {
+    return this.run(['set-option', '-gu', name]);
+  }
+  async getGlobalOption(name: GlobalOption): Promise<string | null> {
     try {
-      const out = await this.cmd(['show-options', '-gqv', name]);
+      const out = await this.run(['show-options', '-gqv', name]);
       return out.replace(/\n$/, '');
     } catch {
       return null;
     }
+  }
+
+  async listClients(): Promise<ClientInfo[]> {
+    const out = await this.run(['list-clients', '-F', '#{client_name}\x1f#{client_control_mode}']);
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [name = '', control] = line.split('\x1f');
+        return { name, controlMode: control === '1' };
+      });
+  }
+
+  /** Shows `text` (never expanded as a format) in one client's status line for `durationMs`. */
+  displayMessage(clientName: string, text: string, durationMs: number): Promise<string> {
+    return this.run(['display-message', '-c', clientName, '-d', String(durationMs), formatLiteral(text)]);
+  }
+
+  /**
+   * Runs a child of the server that exits at once (`run-shell true`). tmux 3.3a can miss a pane
+   * process's exit until some other child of the server exits; this is such a child. Over the
+   * exec engine only: a control client must not wait on it.
+   */
+  reapChildren(): Promise<string> {
+    return this.run(['run-shell', 'true']);
   }
 }
 
@@ -95,10 +155,20 @@ abstract class TmuxObject {
   }
   protected abstract readonly kind: string;
 
+  /** `<command> -t <id> ...rest` */
+  protected targeted(command: string, rest: string[] = []): TmuxCommand {
+    return [command, '-t', this.id, ...rest];
+  }
+
   /** Runs `tmux <command> -t <id> ...rest`. */
-  async cmd(command: string, rest: string[] = [], opts?: ExecOptions): Promise<string> {
+  protected cmd(command: string, rest: string[] = [], opts?: RunOptions): Promise<string> {
+    return this.batch([this.targeted(command, rest)], opts);
+  }
+
+  /** Runs commands built with `targeted`; a missing object reads as TmuxObjectNotFoundError. */
+  protected async batch(commands: readonly TmuxCommand[], opts?: RunOptions): Promise<string> {
     try {
-      return await this.server.cmd([command, '-t', this.id, ...rest], opts);
+      return await this.server.runBatch(commands, opts);
     } catch (e) {
       if (e instanceof TmuxError && isNoObject(e.stderr)) throw new TmuxObjectNotFoundError(`${this.kind} ${this.id}`);
       throw e;
@@ -111,14 +181,18 @@ export class Session extends TmuxObject {
   kill(): Promise<string> {
     return this.cmd('kill-session');
   }
-  setOption(name: string, value: string): Promise<string> {
+  /** Renames the session (the tmux name; its id stays). */
+  rename(tmuxName: string): Promise<string> {
+    return this.cmd('rename-session', [tmuxName]);
+  }
+  setOption(name: SessionOption, value: string): Promise<string> {
     return this.cmd('set-option', [name, value]);
   }
 }
 
 export class Window extends TmuxObject {
   protected readonly kind = 'window';
-  setOption(name: string, value: string): Promise<string> {
+  setOption(name: WindowOption, value: string): Promise<string> {
     return this.cmd('set-option', ['-w', name, value]);
   }
 }
@@ -161,20 +235,20 @@ export class Pane extends TmuxObject {
    * the application asked for it (`-p`), and deletes the buffer afterwards.
    */
   async paste(text: string, bufferName: string): Promise<void> {
-    await this.server.cmd(['load-buffer', '-b', bufferName, '-'], { input: text });
+    await this.server.run(['load-buffer', '-b', bufferName, '-'], { input: text });
     await this.cmd('paste-buffer', ['-p', '-d', '-r', '-b', bufferName]);
   }
 
-  setOption(name: string, value: string): Promise<string> {
+  setOption(name: PaneOption, value: string): Promise<string> {
     return this.cmd('set-option', ['-p', name, value]);
   }
-  unsetOption(name: string): Promise<string> {
-    return this.cmd('set-option', ['-p', '-u', name]);
+  /** Sets several pane options in one batch. */
+  setOptions(values: Partial<Record<PaneOption, string>>): Promise<string> {
+    return this.batch(Object.entries(values).map(([name, value]) => this.targeted('set-option', ['-p', name, value])));
   }
-
-  /** Starts `pipe-pane` with a shell command (tmux runs it with /bin/sh); `-o` only if none runs. */
-  pipe(shellCommand: string, onlyIfNone = true): Promise<string> {
-    return this.cmd('pipe-pane', onlyIfNone ? ['-o', shellCommand] : [shellCommand]);
+  /** The option's value, empty when unset. */
+  async getOption(name: PaneOption): Promise<string> {
+    return (await this.cmd('show-options', ['-p', '-q', '-v', name])).replace(/\n$/, '');
   }
 
   kill(): Promise<string> {

@@ -8,18 +8,15 @@
  * shown is what the monitor daemon published; the TUI never computes it.
  */
 import { writeFileSync } from 'node:fs';
-import { execFile } from 'node:child_process';
 import type { Widgets } from 'blessed';
 import type { Server } from '../tmux/server.js';
-import { PANE_FORMAT, parsePaneRows, type PaneRow } from '../tmux/formats.js';
+import type { PaneRow } from '../tmux/formats.js';
 import { ServerNotRunningError, TmuxObjectNotFoundError } from '../tmux/errors.js';
-import { resolveSocket, socketArgs } from '../tmux/exec.js';
+import { attachSession } from '../tmux/attach.js';
 import type { Registry } from '../session/registry.js';
 import { buildViews, type SessionView } from '../state/model.js';
 import { readSnapshot } from '../state/snapshot.js';
-import { insideSameServer } from '../session/attach.js';
 import { summaryText, STATE_ICON } from '../state/present.js';
-import { shQuote } from '../util/quote.js';
 import { approveKeys } from '../agents/index.js';
 import { createScreen, type Blessed } from './blessed.js';
 import { columnsFor, displayWidth, escTags, fit, headerLine, previewWindow, rowLine, stateWord } from './format.js';
@@ -368,7 +365,7 @@ export class TuiApp implements ModalHost {
 
   private async readPanes(): Promise<PaneRow[]> {
     try {
-      const rows = parsePaneRows(await this.server.cmd(['list-panes', '-a', '-F', PANE_FORMAT]));
+      const rows = await this.server.panes();
       this.serverDown = false;
       this.tmuxError = null;
       return rows;
@@ -727,34 +724,19 @@ export class TuiApp implements ModalHost {
     const v = this.selectedView();
     if (!v) return;
     if (v.state === 'lost') return this.flash(`${v.record.name} is lost: tmux no longer has it (d removes it)`, 'error');
-    const target = v.record.tmux.sessionId;
-    const env = process.env;
     try {
-      if (env.TMUX && insideSameServer(this.server, env)) {
-        await this.server.cmd(['switch-client', '-t', target]);
+      const r = await attachSession(this.server, v.record.tmux.sessionId, {
+        // blessed leaves its screen for the client and restores it after.
+        handOver: (client) => new Promise((resolve) => this.screen.exec(client.file, client.args, { env: client.env }, (_err: unknown, ok?: boolean) => resolve(ok ? 0 : 1))),
+      });
+      if (r.how === 'switched') {
         this.flash(`switched to ${v.record.name} — come back with prefix + L (last session)`, 'ok');
         return;
       }
-      if (env.TMUX) {
-        // amux's server is not the one we run in: a popup on ours holds a nested client of amux's.
-        const outer = socketArgs(resolveSocket({ TMUX: env.TMUX }));
-        const inner = ['env', '-u', 'TMUX', 'tmux', ...this.server.args, 'attach-session', '-t', target].map(shQuote).join(' ');
-        const popped = await new Promise<boolean>((resolve) =>
-          execFile('tmux', [...outer, 'display-popup', '-E', '-w', '90%', '-h', '90%', inner], (err) => resolve(!err)),
-        );
-        if (popped) {
-          this.flash(`back from ${v.record.name}`, 'ok');
-          return;
-        }
-        // No client to show a popup on: attach in this terminal instead, as outside tmux.
+      if (r.how === 'attached') {
+        this.screen.program.hideCursor();
+        this.screen.realloc();
       }
-      const childEnv = { ...process.env };
-      delete childEnv.TMUX;
-      await new Promise<void>((resolve) => {
-        this.screen.exec('tmux', [...this.server.args, 'attach-session', '-t', target], { env: childEnv }, () => resolve());
-      });
-      this.screen.program.hideCursor();
-      this.screen.realloc();
       this.flash(`back from ${v.record.name}`, 'ok');
     } catch (e) {
       this.flash(`attach ${v.record.name}: ${(e as Error).message.split('\n')[0]}`, 'error');

@@ -1,0 +1,85 @@
+/**
+ * The launch recipe: one tmux client call that creates a session and readies its pane before
+ * the program starts, so nothing the program does is missed.
+ */
+import type { Server } from './server.js';
+import type { TmuxCommand } from './engine.js';
+import { formatLiteral } from './formats.js';
+import { exactSession } from './names.js';
+import type { PaneOption, SessionOption } from './options.js';
+import { AmuxError } from '../util/errors.js';
+
+export interface SessionLaunch {
+  /** The tmux session name (taken: the call fails). */
+  tmuxName: string;
+  windowName: string;
+  /** The pane's folder: taken as text, never as a format. */
+  cwd: string;
+  /** Size of the detached session until someone attaches. */
+  width: number;
+  height: number;
+  /** Stamped on the pane before the program starts. */
+  paneOptions: Partial<Record<PaneOption, string>>;
+  sessionOptions: Partial<Record<SessionOption, string>>;
+  /** Shell command (run by /bin/sh) that receives the pane's output from its first byte; taken as text. */
+  pipeTo: string;
+  /** The program, as argv (never through a shell). */
+  argv: string[];
+}
+
+/** The ids tmux gave the new session, its window and its pane. */
+export interface LaunchedSession {
+  sessionId: string;
+  windowId: string;
+  paneId: string;
+}
+
+const IDS = '#{session_id} #{window_id} #{pane_id}';
+
+/**
+ * Creates the session running a quiet placeholder, sets `remain-on-exit` (the exit status is
+ * kept) and the options, starts the pipe, and only then respawns the pane with the program, so
+ * the pipe holds its very first byte. The ids come from the creating command itself (`-P -F`).
+ */
+export async function launchSession(server: Server, l: SessionLaunch): Promise<LaunchedSession> {
+  const target = exactSession(l.tmuxName);
+  const commands: TmuxCommand[] = [
+    [
+      'new-session', '-d', '-P', '-F', IDS,
+      '-s', l.tmuxName, '-n', l.windowName, '-c', formatLiteral(l.cwd),
+      '-x', String(l.width), '-y', String(l.height),
+      // A placeholder that waits quietly until respawn-pane replaces it.
+      'exec sleep 2147483647',
+    ],
+    ['set-option', '-p', '-t', target, 'remain-on-exit', 'on'],
+    ...Object.entries(l.paneOptions).map(([name, value]) => ['set-option', '-p', '-t', target, name, value]),
+    ...Object.entries(l.sessionOptions).map(([name, value]) => ['set-option', '-t', target, name, value]),
+    ['pipe-pane', '-t', target, formatLiteral(l.pipeTo)],
+    ['respawn-pane', '-k', '-t', target, '-c', formatLiteral(l.cwd), ...l.argv],
+  ];
+  const out = await createWithRetry(server, commands);
+  const [sessionId, windowId, paneId] = out.trim().split(/\s+/);
+  if (!sessionId || !windowId || !paneId) {
+    await server.killSessionNamed(l.tmuxName).catch(() => undefined);
+    throw new AmuxError(`tmux did not report the new session's ids (got "${out.trim()}")`);
+  }
+  return { sessionId, windowId, paneId };
+}
+
+/**
+ * When several amux processes start the first session of a server at once, tmux clients can
+ * race the server's start-up ("server exited unexpectedly", a refused connection): those are
+ * retried; anything else (a duplicate name) is not.
+ */
+async function createWithRetry(server: Server, commands: readonly TmuxCommand[]): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await server.runBatch(commands);
+    } catch (e) {
+      const msg = (e as Error).message;
+      const racy = /server exited unexpectedly|lost server|error connecting|no server running|Connection refused/i.test(msg);
+      if (!racy || attempt >= 4) throw e;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100 * (attempt + 1)));
+    }
+  }
+}
