@@ -52,7 +52,9 @@ export async function liveSessionFinder(ctx: RepoContext): Promise<(ws: Workspac
   }
   const live = (r: SessionRecord): boolean => {
     const row = panesBySocket.get(r.tmux?.socket ?? current)?.get(r.tmux?.pane);
-    return paneBelongs(r, row) && !row.paneDead;
+    // Before removing a worktree, doubt counts as live: a pane with no stamp at all may be ours.
+    if (!row || row.paneDead) return false;
+    return row.opts.id === '' || paneBelongs(r, row);
   };
   return (ws) =>
     relevant
