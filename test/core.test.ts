@@ -217,6 +217,15 @@ describe('run / ps / logs / stop / rm', () => {
     const r = await env.amux(['tail', 'ticker'], { timeoutMs: 20_000 });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /tick1[\s\S]*tick2/);
+    assert.match(r.stderr, /ticker exited with code 0/);
+  });
+
+  test('tail says how the program ended and fails when it failed', async () => {
+    await env.amux(['run', '-c', 'sleep 1; echo last-words; exit 3', '--name', 'failer']);
+    const r = await env.amux(['tail', 'failer'], { timeoutMs: 20_000 });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /last-words/);
+    assert.match(r.stderr, /failer exited with code 3/);
   });
 
   test('-p delivers the prompt literally once the program is ready', async () => {

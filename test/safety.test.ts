@@ -192,3 +192,23 @@ describe('Registry.resolve', () => {
     assert.throws(() => reg.resolve('abc', [a, b, c]), (e: Error & { code?: string }) => e.code === 'not_found');
   });
 });
+
+describe('logs read from the end', () => {
+  test('the last lines of a large log, reaching into the rotated part only when needed', async () => {
+    const { lastLines } = await import('../src/session/logs.ts');
+    const { mkdtempSync, writeFileSync: write } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'amux-logs-'));
+    const file = join(dir, 'x.log');
+    const big = Array.from({ length: 200_000 }, (_, i) => `line ${i} ${'x'.repeat(20)}`).join('\n') + '\n';
+    write(file, big);
+    assert.deepEqual(lastLines(file, 3, true), [`line 199997 ${'x'.repeat(20)}`, `line 199998 ${'x'.repeat(20)}`, `line 199999 ${'x'.repeat(20)}`]);
+    assert.equal(lastLines(file, 0, true).length, 0);
+    assert.equal(lastLines(file, undefined, true).length, 200_000);
+    // A freshly rotated log: two lines in the current file, the rest in `.1`.
+    write(file + '.1', 'old1\nold2\nold3\n');
+    write(file, 'new1\n\x1b[31mnew2\x1b[0m');
+    assert.deepEqual(lastLines(file, 4, false), ['old2', 'old3', 'new1', 'new2']);
+    assert.deepEqual(lastLines(file, 1, false), ['new2']);
+  });
+});

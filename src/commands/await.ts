@@ -1,10 +1,8 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
-import { resolveSession } from './context.js';
 import { UsageError } from '../util/errors.js';
 import { parseDuration, formatAge } from '../util/duration.js';
-import { UNTIL, waitForView, type Until } from '../state/watch.js';
-import { viewJson } from '../state/model.js';
+import { awaitSession, UNTIL_STATES, type Until } from '../core/observe.js';
 
 /** Exit code when the wait timed out (as GNU timeout). */
 export const TIMEOUT_EXIT = 124;
@@ -31,27 +29,22 @@ export class AwaitCommand extends AmuxCommand {
   jsonOut = Option.Boolean('--json', false, { description: 'Print the session as JSON when done' });
 
   async run(): Promise<number> {
-    if (!(this.until in UNTIL)) throw new UsageError(`--until takes one of ${Object.keys(UNTIL).join(', ')}, not "${this.until}"`);
+    if (!(UNTIL_STATES as readonly string[]).includes(this.until)) throw new UsageError(`--until takes one of ${UNTIL_STATES.join(', ')}, not "${this.until}"`);
     let timeoutMs: number | undefined;
     if (this.timeout !== undefined) {
       const d = parseDuration(this.timeout);
       if (d === null) throw new UsageError(`--timeout takes a duration like 20s, 5m or a number of seconds, got "${this.timeout}"`);
       timeoutMs = d;
     }
-    const { server, view } = await resolveSession(this.session);
-    const { ensureMonitor } = await import('../state/daemon-client.js');
-    await ensureMonitor(server);
-    const wanted = UNTIL[this.until as Until] as readonly string[];
-    const res = await waitForView(server, view.record, (v) => wanted.includes(v.state), { timeoutMs });
-    const v = res.view;
-    if (this.jsonOut) this.json({ ...viewJson(v), matched: res.matched, timedOut: res.timedOut });
-    else if (res.matched) this.out(`${v.record.name}: ${v.state}`);
+    const res = await awaitSession(await this.core(), { session: this.session, until: this.until as Until, timeoutMs });
+    if (this.jsonOut) this.json(res);
+    else if (res.matched) this.out(`${res.name}: ${res.state}`);
     if (res.matched) return 0;
     if (res.timedOut) {
-      this.err(`amux: ${v.record.name} is still ${v.state} after ${formatAge(timeoutMs ?? 0)}`);
+      this.err(`amux: ${res.name} is still ${res.state} after ${formatAge(timeoutMs ?? 0)}`);
       return TIMEOUT_EXIT;
     }
-    this.err(`amux: ${v.record.name} ${v.state === 'lost' ? 'is lost' : `exited${v.exitCode !== null ? ` with code ${v.exitCode}` : ''}`} before it was ${this.until}`);
+    this.err(`amux: ${res.name} ${res.state === 'lost' ? 'is lost' : `exited${res.exitCode !== null ? ` with code ${res.exitCode}` : ''}`} before it was ${this.until}`);
     return 1;
   }
 }

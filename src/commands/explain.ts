@@ -1,9 +1,8 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
-import { resolveSession } from './context.js';
 import { formatAge } from '../util/duration.js';
-import { viewJson } from '../state/model.js';
-import { readExplain } from '../state/publish.js';
+import { isTerminal } from '../state/model.js';
+import { explainSession } from '../core/observe.js';
 
 export class ExplainCommand extends AmuxCommand {
   static override paths = [['explain']];
@@ -20,25 +19,20 @@ export class ExplainCommand extends AmuxCommand {
   jsonOut = Option.Boolean('--json', false, { description: 'Print JSON' });
 
   async run(): Promise<number> {
-    const { server, view } = await resolveSession(this.session);
-    const { ensureMonitor } = await import('../state/daemon-client.js');
-    // A monitor started just now published nothing before: read the session again.
-    const fresh = (await ensureMonitor(server)) ? (await resolveSession(this.session)).view : view;
-    const ex = fresh.pane && !fresh.pane.paneDead ? await readExplain(server, fresh.pane.paneId) : null;
-    const now = Date.now();
-    const signals = (ex?.signals ?? []).map((s) => ({ name: s.name, value: s.value, at: s.at ? new Date(s.at).toISOString() : null, ageMs: s.at ? now - s.at : null }));
+    const ex = await explainSession(await this.core(), { session: this.session });
     if (this.jsonOut) {
-      this.json({ ...viewJson(fresh), rule: ex?.rule ?? null, signals });
+      this.json(ex);
       return 0;
     }
-    const r = fresh.record;
-    this.out(`${r.name} (${r.id.slice(0, 8)}, ${r.agent}, detector ${r.detector})`);
-    this.out(`state:   ${fresh.state}${fresh.stateSince ? ` for ${formatAge(now - fresh.stateSince)}` : ''}`);
-    this.out(`rule:    ${ex?.rule ?? (fresh.state === 'exited' || fresh.state === 'lost' ? fresh.state : '-')}`);
-    this.out(`reason:  ${fresh.reason || '-'}`);
-    if (signals.length) {
+    const now = Date.now();
+    const since = ex.stateSince ? Date.parse(ex.stateSince) : null;
+    this.out(`${ex.name} (${ex.id.slice(0, 8)}, ${ex.agent}, detector ${ex.detector})`);
+    this.out(`state:   ${ex.state}${since ? ` for ${formatAge(now - since)}` : ''}`);
+    this.out(`rule:    ${ex.rule ?? (isTerminal(ex.state) ? ex.state : '-')}`);
+    this.out(`reason:  ${ex.reason || '-'}`);
+    if (ex.signals.length) {
       this.out('signals:');
-      for (const s of signals) this.out(`  ${s.name.padEnd(16)} ${String(s.value).slice(0, 100)}${s.ageMs !== null ? `  (${formatAge(s.ageMs)} ago)` : ''}`);
+      for (const s of ex.signals) this.out(`  ${s.name.padEnd(16)} ${String(s.value).slice(0, 100)}${s.ageMs !== null ? `  (${formatAge(s.ageMs)} ago)` : ''}`);
     }
     return 0;
   }

@@ -1,9 +1,7 @@
-import { paneBelongs } from '../session/identity.js';
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from './base.js';
-import { resolveSession } from './context.js';
 import { UsageError } from '../util/errors.js';
-import { cleanLine, lastLines, logSize, readFrom } from '../session/logs.js';
+import { followLogs, readLogs } from '../core/logs.js';
 
 function parseCount(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -31,10 +29,8 @@ export class LogsCommand extends AmuxCommand {
   raw = Option.Boolean('--raw', false, { description: 'Keep escape sequences and control characters' });
 
   async run(): Promise<number> {
-    const n = parseCount(this.lines);
-    const { view } = await resolveSession(this.session);
-    const lines = lastLines(view.record.logFile, n, this.raw);
-    if (lines.length) this.context.stdout.write(lines.join('\n') + '\n');
+    const r = await readLogs(await this.core(), { session: this.session, lines: parseCount(this.lines), raw: this.raw });
+    if (r.lines.length) this.context.stdout.write(r.lines.join('\n') + '\n');
     return 0;
   }
 }
@@ -44,7 +40,7 @@ export class TailCommand extends AmuxCommand {
   static override usage = Command.Usage({
     description: "follow a session's output as it is written",
     details: `
-      Prints the last lines of the log (default 10), then new output as it arrives, until Ctrl-C or until the session's program exits.
+      Prints the last lines of the log (default 10), then new output as it arrives, until Ctrl-C or until the session's program exits. It then says how the program ended and exits 0 if it exited with code 0 (or on Ctrl-C), 1 otherwise.
     `,
     examples: [
       ['Follow a session', '$0 tail claude-auth'],
@@ -57,44 +53,19 @@ export class TailCommand extends AmuxCommand {
   raw = Option.Boolean('--raw', false, { description: 'Keep escape sequences' });
 
   async run(): Promise<number> {
-    const n = parseCount(this.lines);
-    const { server, view } = await resolveSession(this.session);
-    const file = view.record.logFile;
-    const first = lastLines(file, n, this.raw);
-    if (first.length) this.context.stdout.write(first.join('\n') + '\n');
-    let pos = logSize(file);
-    let partial = '';
-    let stop = false;
-    const onSig = () => (stop = true);
+    const stop = new AbortController();
+    const onSig = () => stop.abort();
     process.once('SIGINT', onSig);
     process.once('SIGTERM', onSig);
-    let lastCheck = 0;
-    let deadSeen = view.state === 'exited' || view.state === 'lost';
-    const flush = (chunk: Buffer) => {
-      if (this.raw) return void this.context.stdout.write(chunk);
-      partial += chunk.toString('utf8');
-      const parts = partial.split('\n');
-      partial = parts.pop()!;
-      if (parts.length) this.context.stdout.write(parts.map(cleanLine).join('\n') + '\n');
-    };
-    while (!stop) {
-      const size = logSize(file);
-      if (size < pos) pos = 0; // rotated: the new file starts from zero
-      if (size > pos) {
-        const chunk = readFrom(file, pos);
-        pos += chunk.length;
-        flush(chunk);
-      } else if (deadSeen) break;
-      if (Date.now() - lastCheck > 1000) {
-        lastCheck = Date.now();
-        const info = await server.pane(view.record.tmux.pane).info();
-        // One more read after death so the last bytes are printed.
-        if (!paneBelongs(view.record, info) || info.paneDead) deadSeen = true;
-      }
-      await new Promise((r) => setTimeout(r, 150));
+    const r = await followLogs(await this.core(), { session: this.session, lines: parseCount(this.lines), raw: this.raw }, (t) => this.context.stdout.write(t), stop.signal);
+    if (r.ended === 'stopped') return 0;
+    if (r.ended === 'lost') {
+      this.err(`amux: ${r.session} is lost: tmux no longer has it`);
+      return 1;
     }
-    if (partial && !this.raw) this.context.stdout.write(cleanLine(partial) + '\n');
-    return 0;
+    const how = r.exitSignal ? `was killed by signal ${r.exitSignal}` : r.exitCode === null ? 'exited (exit code not reported)' : `exited with code ${r.exitCode}`;
+    this.err(`amux: ${r.session} ${how}`);
+    return r.exitCode === 0 && !r.exitSignal ? 0 : 1;
   }
 }
 

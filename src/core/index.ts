@@ -20,5 +20,7 @@ export {
   type SessionInfo,
 } from './sessions.js';
 export { startSessions, type StartInput, type StartOutput } from './start.js';
+export { awaitSession, explainSession, UNTIL_STATES, type Until, type AwaitOutput, type ExplainOutput } from './observe.js';
+export { readLogs, followLogs, type FollowOutput } from './logs.js';
 export { SCHEMAS } from './schemas.js';
 export { AmuxError, UsageError, NotFoundError, type ErrorCode } from '../util/errors.js';

@@ -93,5 +93,29 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
     input: obj({ session: SESSION_REF, text: str(), wait: bool(), timeoutMs: int() }, ['session', 'text']),
     output: obj({ session: str(), id: str(), state: STATE, delivered: bool(), output: nullable(str()), timedOut: bool() }, ['session', 'id', 'state', 'delivered', 'output', 'timedOut']),
   },
+  awaitSession: {
+    description: 'Wait until a session reaches a state: idle (the turn is over), waiting (it asks a person), exited, running, stuck, or any (anything but working).',
+    input: obj({ session: SESSION_REF, until: { type: 'string', enum: ['idle', 'waiting', 'exited', 'running', 'stuck', 'any'] }, timeoutMs: int() }, ['session']),
+    output: { allOf: [SESSION, obj({ matched: bool(), timedOut: bool() }, ['matched', 'timedOut'])] },
+  },
+  explainSession: {
+    description: 'Why a session is in its state: the rule that fired and the evidence behind it, with ages.',
+    input: REF,
+    output: {
+      allOf: [SESSION, obj({ rule: nullable(str()), signals: arr(obj({ name: str(), value: str(), at: nullable(str()), ageMs: nullable({ type: 'integer' }) }, ['name', 'value', 'at', 'ageMs'])) }, ['rule', 'signals'])],
+    },
+  },
+  readLogs: {
+    description: "The last lines of a session's output log (ANSI stripped unless raw).",
+    input: obj({ session: SESSION_REF, lines: int(), raw: bool() }, ['session']),
+    output: obj({ session: str(), id: str(), lines: arr(str()) }, ['session', 'id', 'lines']),
+  },
+  followLogs: {
+    description: "A session's output as it is written, until the program ends; then how it ended.",
+    input: obj({ session: SESSION_REF, lines: int('lines of history first (default 10)'), raw: bool() }, ['session']),
+    output: obj(
+      { session: str(), id: str(), ended: { type: 'string', enum: ['exited', 'lost', 'stopped'] }, exitCode: nullable({ type: 'integer' }), exitSignal: nullable({ type: 'integer' }) },
+      ['session', 'id', 'ended', 'exitCode', 'exitSignal'],
+    ),
+  },
 };
-

@@ -43,13 +43,57 @@ export function readLog(path: string): Buffer {
   return Buffer.concat([readWhole(path + '.1'), readWhole(path)]);
 }
 
-/** The last `n` lines (all when n is undefined), raw or cleaned. */
-export function lastLines(path: string, n: number | undefined, raw: boolean): string[] {
-  const text = readLog(path).toString('utf8');
-  let lines = text.split('\n');
+/**
+ * The last `n` bytes-worth of lines of one file, read backwards in blocks: a 3-line tail of a
+ * 16 MB log reads a few KB, not the whole file.
+ */
+function tailOf(path: string, n: number): { buf: Buffer; complete: boolean } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return { buf: Buffer.alloc(0), complete: true };
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const chunks: Buffer[] = [];
+    let pos = size;
+    let newlines = 0;
+    const BLOCK = 64 * 1024;
+    // n lines need n+1 newlines before them (the last line may end with one).
+    while (pos > 0 && newlines <= n) {
+      const len = Math.min(BLOCK, pos);
+      pos -= len;
+      const b = Buffer.alloc(len);
+      readSync(fd, b, 0, len, pos);
+      chunks.unshift(b);
+      for (let i = 0; i < len; i++) if (b[i] === 0x0a) newlines++;
+    }
+    return { buf: Buffer.concat(chunks), complete: pos === 0 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function splitLines(buf: Buffer): string[] {
+  const lines = buf.toString('utf8').split('\n');
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
-  if (!raw) lines = lines.map(cleanLine);
-  return n === undefined ? lines : lines.slice(Math.max(0, lines.length - n));
+  return lines;
+}
+
+/** The last `n` lines (all when n is undefined), raw or cleaned; reads only as much as it needs. */
+export function lastLines(path: string, n: number | undefined, raw: boolean): string[] {
+  let lines: string[];
+  if (n === undefined) lines = splitLines(readLog(path));
+  else {
+    const cur = tailOf(path, n);
+    // Reach into the rotated part only when the current file holds fewer lines than asked.
+    const buf = cur.complete ? Buffer.concat([tailOf(path + '.1', n).buf, cur.buf]) : cur.buf;
+    lines = splitLines(buf);
+    // The first line of a partial read may be cut: drop it unless the read reached the start.
+    lines = lines.slice(Math.max(0, lines.length - n));
+  }
+  return raw ? lines : lines.map(cleanLine);
 }
 
 export function logSize(path: string): number {
