@@ -33,6 +33,7 @@ const MODULES: Record<string, Loader> = {
   connect: () => import('./commands/connect.js'),
   rename: () => import('./commands/rename.js'),
   tag: () => import('./commands/tag.js'),
+  archive: () => import('./commands/archive.js'),
 };
 
 async function loadCommands(verb: string | undefined): Promise<CommandClass[]> {

@@ -5,6 +5,8 @@ import { getDetector, progressOf } from '../src/state/detectors.ts';
 
 const T0 = 1_700_000_000_000;
 const S = 1000;
+/** The default stuckAfter, in seconds (agents' one default). */
+const STUCK_S = ENGINE_DEFAULTS.stuckAfter / S;
 
 /** Feeds ticks through decide(), keeping the memory like the daemon does. */
 class Sim {
@@ -209,17 +211,17 @@ test('stuck: a spinner whose glyph turns and clock ticks with nothing else chang
   const glyphs = ['·', '✢', '✳', '✶', '✻', '✽'];
   const start = T0 + 10 * S;
   let d!: Decision;
-  for (let i = 0; i <= 200; i++) {
+  for (let i = 0; i <= STUCK_S + 20; i++) {
     const now = start + i * S;
     d = sim.tick(signalsOf(frame(glyphs[i % 6]!, i, 512, ['● Reading the repo']), now), now);
-    if (i < 180) assert.equal(d.state, 'running', `t=${i}`);
+    if (i < STUCK_S) assert.equal(d.state, 'running', `t=${i}`);
   }
   assert.equal(d.state, 'stuck');
   assert.equal(d.since, start + ENGINE_DEFAULTS.stuckAfter);
   assert.match(d.reason, /not progress/);
   // Progress returns: running again.
-  const now = start + 201 * S;
-  const back = sim.tick(signalsOf(frame('✢', 201, 900, ['● Reading the repo']), now), now);
+  const now = start + (STUCK_S + 21) * S;
+  const back = sim.tick(signalsOf(frame('✢', STUCK_S + 21, 900, ['● Reading the repo']), now), now);
   assert.equal(back.state, 'running');
 });
 
@@ -230,9 +232,9 @@ test('stuck: a frozen spinner (drawn once, no redraw, no output)', () => {
   sim.tick(signalsOf(text, at), at);
   // No new capture (nothing changed on the pane): the daemon passes no screen / progress.
   assert.equal(sim.tick(claude({ lastOutputAt: at }), at + 100 * S).state, 'running');
-  const d = sim.tick(claude({ lastOutputAt: at }), at + 181 * S);
+  const d = sim.tick(claude({ lastOutputAt: at }), at + (STUCK_S + 1) * S);
   assert.equal(d.state, 'stuck');
-  assert.equal(d.since, at + 180 * S);
+  assert.equal(d.since, at + STUCK_S * S);
 });
 
 test('progress: a rising token count or new content keeps it running', () => {
@@ -260,8 +262,8 @@ test('a new work hook counts as progress; a hook claim alone can go stuck', () =
   assert.equal(sim.last.state, 'running');
   assert.equal(sim.last.rule, 'hook-running');
   sim.tick(claude({ screen: scr, hook: { event: 'PostToolUse', at: T0 + 150 * S } }), T0 + 151 * S);
-  assert.equal(sim.tick(claude({ screen: scr, hook: { event: 'PostToolUse', at: T0 + 150 * S } }), T0 + 300 * S).state, 'running');
-  assert.equal(sim.tick(claude({ screen: scr, hook: { event: 'PostToolUse', at: T0 + 150 * S } }), T0 + 331 * S).state, 'stuck');
+  assert.equal(sim.tick(claude({ screen: scr, hook: { event: 'PostToolUse', at: T0 + 150 * S } }), T0 + (150 + STUCK_S - 30) * S).state, 'running');
+  assert.equal(sim.tick(claude({ screen: scr, hook: { event: 'PostToolUse', at: T0 + 150 * S } }), T0 + (150 + STUCK_S + 1) * S).state, 'stuck');
 });
 
 test('since stays put while the state does not change', () => {

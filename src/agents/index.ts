@@ -11,7 +11,7 @@ import { gemini } from './gemini.js';
 import { generic } from './generic.js';
 import { DETECTOR_KINDS, type AgentProfile, type DetectorKind } from './types.js';
 
-export { DETECTOR_KINDS, type AgentProfile, type DetectorKind } from './types.js';
+export { DETECTOR_KINDS, DEFAULT_STUCK_AFTER_MS, type AgentProfile, type DetectorKind } from './types.js';
 
 const PROFILES: Readonly<Record<DetectorKind, AgentProfile>> = { claude, codex, gemini, aider, generic };
 const ALL: readonly AgentProfile[] = DETECTOR_KINDS.map((k) => PROFILES[k]);

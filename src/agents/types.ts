@@ -4,6 +4,12 @@
  */
 
 /** The agent kinds amux knows; a session record's `detector` holds one (or a custom name). */
+/**
+ * How long an agent may claim to work with no progress before it is `stuck`: the one default,
+ * used by the presets and by the engine for agents whose config sets none.
+ */
+export const DEFAULT_STUCK_AFTER_MS = 5 * 60_000;
+
 export const DETECTOR_KINDS = ['claude', 'codex', 'gemini', 'aider', 'generic'] as const;
 export type DetectorKind = (typeof DETECTOR_KINDS)[number];
 

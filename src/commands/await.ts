@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { AmuxCommand } from './base.js';
+import { AmuxCommand, jsonOption } from './base.js';
 import { UsageError } from '../util/errors.js';
 import { parseDuration, formatAge } from '../util/duration.js';
 import { awaitSession, UNTIL_STATES, type Until } from '../core/observe.js';
@@ -26,7 +26,7 @@ export class AwaitCommand extends AmuxCommand {
   session = Option.String({ name: 'SESSION' });
   until = Option.String('--until', 'any', { description: 'idle | waiting | exited | running | stuck | any' });
   timeout = Option.String('--timeout', { description: 'Give up after this long (20s, 5m, or seconds)' });
-  jsonOut = Option.Boolean('--json', false, { description: 'Print the session as JSON when done' });
+  jsonOut = jsonOption('the session when done');
 
   async run(): Promise<number> {
     if (!(UNTIL_STATES as readonly string[]).includes(this.until)) throw new UsageError(`--until takes one of ${UNTIL_STATES.join(', ')}, not "${this.until}"`);

@@ -40,5 +40,5 @@ export abstract class AmuxCommand extends Command {
   }
 }
 
-/** `--json` as every listing declares it. */
-export const jsonOption = () => Option.Boolean('--json', false, { description: 'Print JSON for scripts' });
+/** `--json`, as every command that prints something declares it (the output goes through `json()`). */
+export const jsonOption = (what = 'the result') => Option.Boolean('--json', false, { description: `Print ${what} as JSON for scripts` });

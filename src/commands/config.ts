@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { AmuxCommand } from './base.js';
+import { AmuxCommand, jsonOption } from './base.js';
 import { AmuxError } from '../util/errors.js';
 import type { AgentSpec, AmuxConfig } from '../config/types.js';
 
@@ -40,7 +40,7 @@ export class ConfigShowCommand extends AmuxCommand {
   });
 
   agent = Option.String({ required: false, name: 'AGENT' });
-  jsonOut = Option.Boolean('--json', false, { description: 'Print JSON' });
+  jsonOut = jsonOption('the config');
 
   async run(): Promise<number> {
     const { loadConfig, knownAgents, resolveAgent } = await import('../config/load.js');

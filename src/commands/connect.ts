@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { AmuxCommand } from './base.js';
+import { AmuxCommand, jsonOption } from './base.js';
 import { getServer } from './context.js';
 import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
 import { Registry } from '../session/registry.js';
@@ -28,7 +28,7 @@ export class ConnectCommand extends AmuxCommand {
   session = Option.String({ name: 'SESSION', required: false });
   sessionId = Option.String('--session-id', { description: 'Connect to the session with this id' });
   print = Option.Boolean('--print', false, { description: "Print the chosen session's name instead of attaching" });
-  jsonOut = Option.Boolean('--json', false, { description: 'Print the chosen session as JSON instead of attaching' });
+  jsonOut = jsonOption('the chosen session (instead of attaching)');
   all = Option.Boolean('-a,--all', false, { description: 'Also offer archived sessions' });
 
   async run(): Promise<number> {

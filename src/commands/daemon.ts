@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { AmuxCommand } from './base.js';
+import { AmuxCommand, jsonOption } from './base.js';
 import { getServer } from './context.js';
 import { UsageError } from '../util/errors.js';
 
@@ -19,7 +19,7 @@ export class DaemonCommand extends AmuxCommand {
   });
 
   action = Option.String({ name: 'start|stop|status|run' });
-  jsonOut = Option.Boolean('--json', false, { description: 'Print JSON (status)' });
+  jsonOut = jsonOption('the status');
 
   async run(): Promise<number> {
     const client = await import('../state/daemon-client.js');

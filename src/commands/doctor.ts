@@ -1,7 +1,7 @@
-import { Command, Option } from 'clipanion';
+import { Command } from 'clipanion';
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { AmuxCommand } from './base.js';
+import { AmuxCommand, jsonOption } from './base.js';
 import { checkTmuxVersion, resolveSocket } from '../tmux/exec.js';
 import { Server } from '../tmux/server.js';
 import { amuxHome } from '../util/paths.js';
@@ -31,7 +31,7 @@ export class DoctorCommand extends AmuxCommand {
     ],
   });
 
-  jsonOut = Option.Boolean('--json', false, { description: 'Print JSON' });
+  jsonOut = jsonOption('the checks');
 
   async run(): Promise<number> {
     const checks: Check[] = [];

@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { AmuxCommand } from './base.js';
+import { AmuxCommand, jsonOption } from './base.js';
 import { formatAge } from '../util/duration.js';
 import { isTerminal } from '../state/model.js';
 import { explainSession } from '../core/observe.js';
@@ -16,7 +16,7 @@ export class ExplainCommand extends AmuxCommand {
   });
 
   session = Option.String({ name: 'SESSION' });
-  jsonOut = Option.Boolean('--json', false, { description: 'Print JSON' });
+  jsonOut = jsonOption('the state, rule and evidence');
 
   async run(): Promise<number> {
     const ex = await explainSession(await this.core(), { session: this.session });

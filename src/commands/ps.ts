@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { basename } from 'node:path';
-import { AmuxCommand } from './base.js';
+import { AmuxCommand, jsonOption } from './base.js';
 import { listViews } from '../core/sessions.js';
 import { viewJson, type SessionView } from '../state/model.js';
 import { renderTable, truncate } from '../util/table.js';
@@ -30,7 +30,7 @@ export class PsCommand extends AmuxCommand {
   agent = Option.String('--agent', { description: 'Only sessions of this agent' });
   tag = Option.String('--tag', { description: 'Only sessions with this tag' });
   watch = Option.Boolean('--watch', false, { description: 'Redraw every second until interrupted' });
-  jsonOut = Option.Boolean('--json', false, { description: 'Print JSON' });
+  jsonOut = jsonOption('the sessions');
 
   async run(): Promise<number> {
     const ctx = await this.core();

@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { AmuxCommand } from './base.js';
+import { AmuxCommand, jsonOption } from './base.js';
 import { getSession, renameSession } from '../core/sessions.js';
 
 export class RenameCommand extends AmuxCommand {
@@ -17,7 +17,7 @@ export class RenameCommand extends AmuxCommand {
 
   session = Option.String({ name: 'SESSION' });
   newName = Option.String({ name: 'NEW' });
-  jsonOut = Option.Boolean('--json', false, { description: 'Print the renamed session as JSON' });
+  jsonOut = jsonOption('the renamed session');
 
   async run(): Promise<number> {
     const ctx = await this.core();

@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { AmuxCommand } from './base.js';
+import { AmuxCommand, jsonOption } from './base.js';
 import { UsageError } from '../util/errors.js';
 import { startSessions } from '../core/start.js';
 
@@ -35,7 +35,7 @@ export class RunCommand extends AmuxCommand {
   attach = Option.Boolean('--attach', { description: 'Attach to the session after starting it' });
   detach = Option.Boolean('--detach', false, { description: 'Do not attach, even if the agent sets autoAttach' });
   tags = Option.Array('-t,--tag', { description: 'Tag the session (repeatable)' });
-  jsonOut = Option.Boolean('--json', false, { description: 'Print the new session(s) as JSON' });
+  jsonOut = jsonOption('the new session(s)');
 
   async run(): Promise<number> {
     const { splitPassthrough } = await import('../session/spec.js');

@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { readFileSync } from 'node:fs';
-import { AmuxCommand } from './base.js';
+import { AmuxCommand, jsonOption } from './base.js';
 import { sendPrompt } from '../core/sessions.js';
 import { AmuxError, UsageError } from '../util/errors.js';
 import { parseDuration } from '../util/duration.js';
@@ -33,7 +33,7 @@ export class SendCommand extends AmuxCommand {
   file = Option.String('-f,--file', { description: 'Read the prompt from this file' });
   noWait = Option.Boolean('--no-wait', false, { description: 'Return once the prompt is delivered' });
   timeout = Option.String('--timeout', { description: 'Longest wait for readiness and for the reply (default: none for the reply)' });
-  jsonOut = Option.Boolean('--json', false, { description: 'Print {session, state, output} as JSON' });
+  jsonOut = jsonOption('{session, state, output}');
 
   async run(): Promise<number> {
     let text: string;

@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { AmuxCommand } from './base.js';
+import { AmuxCommand, jsonOption } from './base.js';
 import { tagSession } from '../core/sessions.js';
 
 export class TagCommand extends AmuxCommand {
@@ -19,7 +19,7 @@ export class TagCommand extends AmuxCommand {
   session = Option.String({ name: 'SESSION' });
   tags = Option.Rest({ name: 'TAG', required: 1 });
   remove = Option.Boolean('-r,--remove', false, { description: 'Remove the tags instead of adding them' });
-  jsonOut = Option.Boolean('--json', false, { description: 'Print the session as JSON' });
+  jsonOut = jsonOption('the session');
 
   async run(): Promise<number> {
     const s = await tagSession(await this.core(), { session: this.session, ...(this.remove ? { remove: this.tags } : { add: this.tags }) });

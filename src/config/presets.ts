@@ -1,9 +1,8 @@
-import { allProfiles, type AgentProfile } from '../agents/index.js';
+import { allProfiles, DEFAULT_STUCK_AFTER_MS, type AgentProfile } from '../agents/index.js';
 import type { AgentSpec } from './types.js';
 
 /** Defaults every preset shares: quiet for 2 s counts as idle (generic), 5 min without progress is stuck. */
 const IDLE_AFTER = 2_000;
-const STUCK_AFTER = 5 * 60_000;
 
 function presetOf(profile: AgentProfile, env: NodeJS.ProcessEnv): AgentSpec {
   const p = profile.preset;
@@ -17,7 +16,7 @@ function presetOf(profile: AgentProfile, env: NodeJS.ProcessEnv): AgentSpec {
     tags: [],
     detector: profile.id,
     idleAfter: IDLE_AFTER,
-    ...(p.canBeStuck ? { stuckAfter: STUCK_AFTER } : {}),
+    ...(p.canBeStuck ? { stuckAfter: DEFAULT_STUCK_AFTER_MS } : {}),
     params: {},
     source: 'preset',
   };

@@ -34,6 +34,7 @@ export const SESSION: Schema = obj(
     createdAt: str('ISO time'),
     lastOutputAt: nullable(str('ISO time')),
     tags: arr(str()),
+    archived: bool('hidden from lists unless all are asked for'),
     detector: str(),
     command: arr(str()),
     logFile: str(),

@@ -77,19 +77,6 @@ export async function tagSession(id: string, change: { add?: string[]; remove?: 
   return next;
 }
 
-/**
- * Parses a tag edit as typed in the TUI: `a b -c +d` adds a, b, d and removes c.
- */
-export function parseTagEdit(text: string): { add: string[]; remove: string[] } {
-  const add: string[] = [];
-  const remove: string[] = [];
-  for (const w of text.split(/[\s,]+/).filter(Boolean)) {
-    if (w.startsWith('-')) remove.push(w.slice(1));
-    else add.push(w.startsWith('+') ? w.slice(1) : w);
-  }
-  return { add: add.filter(Boolean), remove: remove.filter(Boolean) };
-}
-
 /** Archives (hides from `ps` and the TUI unless asked) or unarchives a session. */
 export async function archiveSession(id: string, archived: boolean, registry = new Registry()): Promise<SessionRecord> {
   const next = await registry.update(id, (r) => {

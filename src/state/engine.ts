@@ -29,7 +29,7 @@
  *   - after a restart, start from `prevFromPublished(@amux_state, @amux_state_since)`.
  */
 import type { Verdict } from './detectors.js';
-import { isDetectorKind } from '../agents/index.js';
+import { DEFAULT_STUCK_AFTER_MS, isDetectorKind } from '../agents/index.js';
 
 export type State = 'starting' | 'running' | 'waiting' | 'idle' | 'stuck' | 'exited' | 'lost';
 
@@ -81,7 +81,7 @@ export interface Signals {
   hook?: HookSignal | null;
   /** ms of quiet output after which a command with no screen verdict is idle (default 2000). */
   idleAfter?: number;
-  /** ms without progress after which claimed work is stuck (default 180 s for agents; generic: never unless set). */
+  /** ms without progress after which claimed work is stuck (default DEFAULT_STUCK_AFTER_MS, 5 min, for agents; generic: never unless set). */
   stuckAfter?: number;
   /** Tuning (tests and config): settle of a fresh idle screen, hook-overrule delay, starting window (agents and commands alike when set). */
   settleMs?: number;
@@ -132,7 +132,7 @@ export interface Decision {
 
 export const ENGINE_DEFAULTS = {
   idleAfter: 2000,
-  stuckAfter: 180_000,
+  stuckAfter: DEFAULT_STUCK_AFTER_MS,
   /** A fresh idle screen must hold this long before a working agent counts as idle. */
   settleMs: 1000,
   /** A hook claiming work is overruled after the idle prompt showed this long after it. */

@@ -101,6 +101,7 @@ export function viewJson(v: SessionView) {
     createdAt: r.createdAt,
     lastOutputAt: v.lastOutputAt === null ? null : new Date(v.lastOutputAt).toISOString(),
     tags: r.tags,
+    archived: r.archived === true,
     detector: r.detector,
     command: r.argv,
     logFile: r.logFile,
