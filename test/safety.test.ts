@@ -4,7 +4,7 @@
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestEnv, waitFor } from './helpers.ts';
 
@@ -210,5 +210,61 @@ describe('logs read from the end', () => {
     write(file, 'new1\n\x1b[31mnew2\x1b[0m');
     assert.deepEqual(lastLines(file, 4, false), ['old2', 'old3', 'new1', 'new2']);
     assert.deepEqual(lastLines(file, 1, false), ['new2']);
+  });
+});
+
+describe('damaged records are reported, never dropped or overwritten', () => {
+  const env = new TestEnv('damaged');
+  after(() => env.cleanup());
+
+  test('a half-written record and a record with wrong types: ps works, names them, rm removes them', async () => {
+    for (const n of ['good', 'half', 'typed']) assert.equal((await env.amux(['run', '-c', 'sleep 120', '--name', n])).code, 0);
+    const rows = await env.amuxJson<PsRow[]>(['ps', '--json']);
+    const id = (n: string) => rows.find((r) => r.name === n)!.id;
+    const file = (n: string) => join(env.home, 'sessions', `${id(n)}.json`);
+    const whole = readFileSync(file('half'), 'utf8');
+    writeFileSync(file('half'), whole.slice(0, whole.length >> 1));
+    const typed = JSON.parse(readFileSync(file('typed'), 'utf8'));
+    typed.tags = 5;
+    writeFileSync(file('typed'), JSON.stringify(typed));
+
+    const ps = await env.amux(['ps', '--json']);
+    assert.equal(ps.code, 0, ps.stderr);
+    assert.deepEqual((JSON.parse(ps.stdout) as PsRow[]).map((r) => r.name), ['good']);
+    assert.match(ps.stderr, new RegExp(`damaged record .*${id('half')}\\.json: it is not complete JSON`));
+    assert.match(ps.stderr, new RegExp(`damaged record .*${id('typed')}\\.json: it has no valid "tags"`));
+    assert.match((await env.amux(['ps'])).stdout, new RegExp(`damaged  ${id('half').slice(0, 8)}`));
+
+    // Other commands name the damage instead of "no such session", and never rewrite the file.
+    const before = readFileSync(file('half'), 'utf8');
+    for (const verb of [['stop', id('half')], ['tag', id('half'), 'x'], ['capture', id('half').slice(0, 8)]]) {
+      const r = await env.amux(verb);
+      assert.equal(r.code, 1, `amux ${verb.join(' ')}`);
+      assert.match(r.stderr, /is damaged/);
+    }
+    assert.equal(readFileSync(file('half'), 'utf8'), before, 'the damaged file is left as it was');
+
+    // rm removes the file and the tmux session it still runs (found by the id stamped on its pane).
+    for (const n of ['half', 'typed']) {
+      const r = await env.amux(['rm', id(n)]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(!existsSync(file(n)));
+      assert.equal(env.tryTmux(['has-session', '-t', `=amux-${n}:`]), null, `amux-${n} was killed`);
+    }
+    const after = await env.amux(['ps', '--json']);
+    assert.equal(after.stderr, '');
+    // The names are free again.
+    assert.equal((await env.amux(['run', '-c', 'sleep 60', '--name', 'half'])).code, 0);
+  });
+
+  test('a failed write leaves no .tmp behind', async () => {
+    process.env.AMUX_HOME = env.home;
+    const { Registry } = await import('../src/session/registry.ts');
+    const reg = new Registry();
+    const rec = reg.list()[0]!;
+    const target = join(reg.dir, 'ffffffff-0000-4000-8000-000000000000.json');
+    mkdirSync(target); // a folder where the file should go: the rename fails
+    assert.throws(() => reg.put({ ...rec, id: 'ffffffff-0000-4000-8000-000000000000' }), /cannot write the record/);
+    assert.deepEqual(readdirSync(reg.dir).filter((f) => f.endsWith('.tmp')), []);
   });
 });

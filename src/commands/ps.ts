@@ -37,13 +37,18 @@ export class PsCommand extends AmuxCommand {
     const filter = { all: this.all, here: this.here, workspace: this.workspace, agent: this.agent, tag: this.tag };
     const read = async () => listViews(ctx, filter);
     if (this.watch) return this.watchLoop(read);
-    const { views, hidden } = await read();
-    if (this.jsonOut) this.json(views.map(viewJson));
-    else this.context.stdout.write(formatPs(views, hidden));
+    const { views, hidden, damaged } = await read();
+    if (this.jsonOut) {
+      this.json(views.map(viewJson));
+      for (const d of damaged) this.err(`amux: damaged record ${d.file}: it ${d.problem} (amux rm ${d.id} removes it)`);
+    } else {
+      this.context.stdout.write(formatPs(views, hidden));
+      for (const d of damaged) this.out(`damaged  ${d.id.slice(0, 8)}  ${d.file} ${d.problem} (amux rm ${d.id} removes it)`);
+    }
     return 0;
   }
 
-  private async watchLoop(read: () => Promise<{ views: SessionView[]; hidden: number }>): Promise<number> {
+  private async watchLoop(read: () => Promise<{ views: SessionView[]; hidden: number; damaged: unknown[] }>): Promise<number> {
     const tty = process.stdout.isTTY;
     let stop = false;
     process.once('SIGINT', () => (stop = true));

@@ -48,7 +48,14 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
   listSessions: {
     description: 'List the sessions of this tmux server, those that need a person first.',
     input: obj({ all: bool('include exited, lost and archived sessions'), here: bool("only the current project's"), project: str(), workspace: str(), agent: str(), tag: str() }),
-    output: obj({ sessions: arr(SESSION), hidden: int('sessions the filter left out') }, ['sessions', 'hidden']),
+    output: obj(
+      {
+        sessions: arr(SESSION),
+        hidden: int('sessions the filter left out'),
+        damaged: arr(obj({ id: str(), file: str(), problem: str() }, ['id', 'file', 'problem'])),
+      },
+      ['sessions', 'hidden', 'damaged'],
+    ),
   },
   getSession: { description: 'One session, with its state and why.', input: REF, output: SESSION },
   startSessions: {

@@ -5,11 +5,12 @@
  * change — happen here, once.
  */
 import type { CoreContext } from './context.js';
-import { AmuxError, UsageError } from '../util/errors.js';
+import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
 import { buildViews, viewJson, type SessionView } from '../state/model.js';
 import { filterViews, sortViews, type ViewFilter } from '../state/select.js';
 import { invalidateSnapshot } from '../state/snapshot.js';
 import type { SessionRecord } from '../session/types.js';
+import { DamagedRecordError, MIN_ID_PREFIX, type DamagedRecord } from '../session/registry.js';
 import { isLive } from '../state/model.js';
 
 export type SessionInfo = ReturnType<typeof viewJson>;
@@ -33,7 +34,17 @@ export async function readViews(ctx: CoreContext, recs: SessionRecord[] = record
 
 /** One session by reference (full id, name, or an id prefix of 4+ characters), joined with its pane. */
 export async function resolveView(ctx: CoreContext, ref: string): Promise<SessionView> {
-  const rec = ctx.registry.resolve(ref, records(ctx));
+  const { records: all, damaged } = ctx.registry.scan();
+  let rec: SessionRecord;
+  try {
+    rec = ctx.registry.resolve(ref, all.filter((r) => r.tmux.socket === ctx.server.label));
+  } catch (e) {
+    // A reference to a damaged record says so (it is never silently "no such session").
+    const lower = ref.toLowerCase();
+    const d = damaged.find((x) => x.id === lower || (ref.length >= MIN_ID_PREFIX && x.id.startsWith(lower)));
+    if (e instanceof NotFoundError && d) throw new DamagedRecordError(d);
+    throw e;
+  }
   const [view] = buildViews([rec], await ctx.server.listPanes());
   return view!;
 }
@@ -59,22 +70,25 @@ export interface ListOutput {
   sessions: SessionInfo[];
   /** How many recorded sessions of this server the filter left out. */
   hidden: number;
+  /** Record files that cannot be read: named, with what is wrong (remove them with removeSession). */
+  damaged: DamagedRecord[];
 }
 
 /** The sessions of this server as the read model's views (for in-process renderers), sorted, filtered. */
-export async function listViews(ctx: CoreContext, input: ListInput = {}): Promise<{ views: SessionView[]; hidden: number }> {
-  const recs = records(ctx);
+export async function listViews(ctx: CoreContext, input: ListInput = {}): Promise<{ views: SessionView[]; hidden: number; damaged: DamagedRecord[] }> {
+  const { records: all, damaged } = ctx.registry.scan();
+  const recs = all.filter((r) => r.tmux.socket === ctx.server.label);
   if (recs.length > 0) await ensureMonitor(ctx);
   const filter: ViewFilter = { ...input };
   if (input.here) filter.project = (await ctx.config()).projectRoot;
   const views = await readViews(ctx, recs);
   const shown = sortViews(filterViews(views, filter));
-  return { views: shown, hidden: views.length - shown.length };
+  return { views: shown, hidden: views.length - shown.length, damaged };
 }
 
 export async function listSessions(ctx: CoreContext, input: ListInput = {}): Promise<ListOutput> {
-  const { views, hidden } = await listViews(ctx, input);
-  return { sessions: views.map(viewJson), hidden };
+  const { views, hidden, damaged } = await listViews(ctx, input);
+  return { sessions: views.map(viewJson), hidden, damaged };
 }
 
 export async function getSession(ctx: CoreContext, input: { session: string }): Promise<SessionInfo> {
@@ -119,7 +133,13 @@ export interface RemoveOutput {
  * other session uses it and it holds no uncommitted or unmerged work.
  */
 export async function removeSession(ctx: CoreContext, input: RemoveInput): Promise<RemoveOutput> {
-  const v = await resolveView(ctx, input.session);
+  let v: SessionView;
+  try {
+    v = await resolveView(ctx, input.session);
+  } catch (e) {
+    if (e instanceof DamagedRecordError) return removeDamaged(ctx, e.record);
+    throw e;
+  }
   if (isLive(v.state) && !input.force) {
     throw new AmuxError(`${v.record.name} is still running (${v.state})`, { code: 'conflict', hint: `stop it first (amux stop ${v.record.name}) or use --force` });
   }
@@ -146,6 +166,19 @@ export async function removeSession(ctx: CoreContext, input: RemoveInput): Promi
     out.workspace = { name: ws, removed: false, reason: (e as Error).message };
   }
   return out;
+}
+
+/**
+ * Removes a damaged record: its tmux session is found by the id stamped on its pane (the record
+ * cannot say where it is), then the file and its name reservations go.
+ */
+async function removeDamaged(ctx: CoreContext, d: DamagedRecord): Promise<RemoveOutput> {
+  for (const row of await ctx.server.listPanes()) {
+    if (row.opts.id === d.id) await ctx.server.session(row.sessionId).kill().catch(() => undefined);
+  }
+  ctx.registry.removeDamaged(d);
+  invalidateSnapshot(ctx.server.socket);
+  return { session: `(damaged ${d.id.slice(0, 8)})`, id: d.id, workspace: null };
 }
 
 export async function renameSession(ctx: CoreContext, input: { session: string; name: string }): Promise<SessionInfo> {

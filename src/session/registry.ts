@@ -1,9 +1,42 @@
-import { readFileSync, readdirSync, writeFileSync, renameSync, unlinkSync, openSync, closeSync, statSync, writeSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, renameSync, unlinkSync, openSync, closeSync, statSync, writeSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { homeDir } from '../util/paths.js';
 import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
 import { RECORD_SCHEMA, type SessionRecord } from './types.js';
 import { cmp } from '../util/table.js';
+
+/** A record file that cannot be used: named with what is wrong, so it can be shown and removed. */
+export interface DamagedRecord {
+  id: string;
+  file: string;
+  problem: string;
+}
+
+export class DamagedRecordError extends AmuxError {
+  readonly record: DamagedRecord;
+  constructor(d: DamagedRecord) {
+    super(`the record of session ${d.id.slice(0, 8)} is damaged: ${d.file} ${d.problem}`, { code: 'damaged', hint: `amux rm ${d.id} removes it (and its tmux session, if one runs)` });
+    this.name = 'DamagedRecordError';
+    this.record = d;
+  }
+}
+
+const isStr = (v: unknown): v is string => typeof v === 'string';
+
+/** What makes a parsed record unusable (null when it is whole): checked on every read. */
+export function recordProblem(x: unknown, id: string): string | null {
+  if (!x || typeof x !== 'object' || Array.isArray(x)) return 'is not a record (not a JSON object)';
+  const r = x as Record<string, unknown>;
+  if (r.id !== id) return `names id ${JSON.stringify(r.id)}, not the id of its file`;
+  for (const k of ['name', 'agent', 'detector', 'project', 'cwd', 'createdAt', 'logFile'] as const) if (!isStr(r[k])) return `has no valid "${k}" (a string)`;
+  if (r.workspace !== null && !isStr(r.workspace)) return 'has no valid "workspace" (a string or null)';
+  if (!Array.isArray(r.argv) || !r.argv.every(isStr)) return 'has no valid "argv" (a list of strings)';
+  if (!Array.isArray(r.tags) || !r.tags.every(isStr)) return 'has no valid "tags" (a list of strings)';
+  const t = r.tmux as Record<string, unknown> | undefined;
+  if (!t || typeof t !== 'object') return 'has no "tmux" object';
+  for (const k of ['socket', 'session', 'sessionId', 'window', 'pane'] as const) if (!isStr(t[k])) return `has no valid "tmux.${k}" (a string)`;
+  return null;
+}
 
 /** The shortest id prefix that may stand for a session (git's rule): shorter ones are names only. */
 export const MIN_ID_PREFIX = 4;
@@ -95,12 +128,31 @@ export class Registry {
     return globalThis.crypto.randomUUID();
   }
 
-  get(id: string): SessionRecord | null {
+  /** A record, or what is wrong with its file, or null when there is no file. */
+  private read(id: string): { rec: SessionRecord } | { damaged: DamagedRecord } | null {
+    const file = this.file(id);
+    let text: string;
     try {
-      return JSON.parse(readFileSync(this.file(id), 'utf8')) as SessionRecord;
-    } catch {
-      return null;
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      return { damaged: { id, file, problem: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` } };
     }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return { damaged: { id, file, problem: text.trim() === '' ? 'is empty' : 'is not complete JSON (a write cut short?)' } };
+    }
+    const problem = recordProblem(value, id);
+    return problem ? { damaged: { id, file, problem } } : { rec: value as SessionRecord };
+  }
+
+  /** The record with this id; null when there is none. A damaged file is an error, never "absent". */
+  get(id: string): SessionRecord | null {
+    const r = this.read(id);
+    if (r && 'damaged' in r) throw new DamagedRecordError(r.damaged);
+    return r ? r.rec : null;
   }
 
   /** Writes a whole record atomically (temp file + rename), 0600. */
@@ -108,8 +160,13 @@ export class Registry {
     rec.schema = RECORD_SCHEMA;
     const path = this.file(rec.id);
     const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(tmp, JSON.stringify(rec, null, 2) + '\n', { mode: 0o600 });
-    renameSync(tmp, path);
+    try {
+      writeFileSync(tmp, JSON.stringify(rec, null, 2) + '\n', { mode: 0o600 });
+      renameSync(tmp, path);
+    } catch (e) {
+      rmSync(tmp, { force: true }); // a failed write leaves nothing half-done behind
+      throw new AmuxError(`cannot write the record of ${rec.name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+    }
   }
 
   /** Read-modify-write under a lock file, so concurrent updates of one record are not lost. */
@@ -164,19 +221,42 @@ export class Registry {
 
   /** Every record, oldest first. Unreadable or foreign files are skipped. */
   list(): SessionRecord[] {
+    return this.scan().records;
+  }
+
+  /** Every record, oldest first, and every record file that cannot be used (named, never dropped). */
+  scan(): { records: SessionRecord[]; damaged: DamagedRecord[] } {
     let names: string[];
     try {
       names = readdirSync(this.dir);
-    } catch {
-      return [];
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], damaged: [] };
+      throw new AmuxError(`cannot read the session registry ${this.dir}: ${(e as NodeJS.ErrnoException).code}`, { cause: e });
     }
-    const out: SessionRecord[] = [];
+    const records: SessionRecord[] = [];
+    const damaged: DamagedRecord[] = [];
     for (const n of names) {
       if (!n.endsWith('.json')) continue;
-      const rec = this.get(n.slice(0, -5));
-      if (rec && typeof rec.id === 'string' && rec.tmux) out.push(rec);
+      const r = this.read(n.slice(0, -5));
+      if (!r) continue; // removed meanwhile
+      if ('damaged' in r) damaged.push(r.damaged);
+      else records.push(r.rec);
     }
-    return out.sort((a, b) => cmp(a.createdAt, b.createdAt) || cmp(a.name, b.name));
+    records.sort((a, b) => cmp(a.createdAt, b.createdAt) || cmp(a.name, b.name));
+    return { records, damaged };
+  }
+
+  /**
+   * Removes a damaged record's file and the name reservations that point at its id. (Its tmux
+   * session, if any, is found by the id stamped on its pane: see the core's removeSession.)
+   */
+  removeDamaged(d: DamagedRecord): void {
+    rmSync(d.file, { force: true });
+    try {
+      for (const n of readdirSync(this.namesDir)) this.releaseName(n, d.id);
+    } catch {
+      /* no reservations */
+    }
   }
 
   private cache: { stamp: string; records: SessionRecord[] } | null = null;
