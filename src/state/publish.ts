@@ -1,4 +1,5 @@
 import type { Server } from '../tmux/server.js';
+import { ServerNotRunningError, TmuxObjectNotFoundError } from '../tmux/errors.js';
 
 /**
  * What the monitor publishes per pane, besides @amux_state / @amux_state_since / @amux_reason:
@@ -24,7 +25,9 @@ export async function readExplain(server: Server, paneId: string): Promise<Expla
   try {
     const text = (await server.pane(paneId).getOption('@amux_explain')).trim();
     return text ? (JSON.parse(text) as ExplainData) : null;
-  } catch {
-    return null;
+  } catch (e) {
+    // The pane went away meanwhile, or the monitor is mid-write: nothing to explain (yet).
+    if (e instanceof TmuxObjectNotFoundError || e instanceof ServerNotRunningError || e instanceof SyntaxError) return null;
+    throw e;
   }
 }

@@ -79,8 +79,9 @@ export class Server {
       await this.run(['has-session', '-t', exactSession(tmuxName)]);
       return true;
     } catch (e) {
+      // Absent means no server or no such session; any other failure is reported, not hidden.
       if (e instanceof ServerNotRunningError) return false;
-      if (e instanceof TmuxError) return false;
+      if (e instanceof TmuxError && isNoObject(e.stderr)) return false;
       throw e;
     }
   }
@@ -114,8 +115,9 @@ export class Server {
     try {
       const out = await this.run(['show-options', '-gqv', name]);
       return out.replace(/\n$/, '');
-    } catch {
-      return null;
+    } catch (e) {
+      if (e instanceof ServerNotRunningError) return null;
+      throw e;
     }
   }
 
