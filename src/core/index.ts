@@ -20,5 +20,22 @@ export {
   type SessionInfo,
 } from './sessions.js';
 export { startSessions, type StartInput, type StartOutput } from './start.js';
+export {
+  createWorkspace,
+  listWorkspaces,
+  showWorkspace,
+  workspacePath,
+  diffWorkspace,
+  mergeWorkspace,
+  removeWorkspace,
+  pruneWorkspaces,
+  type WorkspaceInfo,
+  type CreateWorkspaceInput,
+  type CreateWorkspaceOutput,
+  type WorkspacePathOutput,
+  type DiffWorkspaceInput,
+  type DiffWorkspaceOutput,
+  type MergeWorkspaceInput,
+} from './workspaces.js';
 export { SCHEMAS } from './schemas.js';
 export { AmuxError, UsageError, NotFoundError, type ErrorCode } from '../util/errors.js';
