@@ -20,8 +20,6 @@ const MODULES: Record<string, Loader> = {
   demo: () => import('./commands/demo.js'),
   init: () => import('./commands/init.js'),
   config: () => import('./commands/config.js'),
-  ws: () => import('./commands/ws.js'),
-  workspace: () => import('./commands/ws.js'),
   daemon: () => import('./commands/daemon.js'),
   explain: () => import('./commands/explain.js'),
   send: () => import('./commands/send.js'),
@@ -36,8 +34,36 @@ const MODULES: Record<string, Loader> = {
   archive: () => import('./commands/archive.js'),
 };
 
-async function loadCommands(verb: string | undefined): Promise<CommandClass[]> {
-  const wanted = verb && MODULES[verb] ? [MODULES[verb]!] : [...new Set(Object.values(MODULES))];
+/** `amux ws VERB` (alias `workspace`): the second word picks the module, one per sub-command. */
+const WS_MODULES: Record<string, Loader> = {
+  create: () => import('./commands/ws/create.js'),
+  list: () => import('./commands/ws/list.js'),
+  ls: () => import('./commands/ws/list.js'),
+  show: () => import('./commands/ws/show.js'),
+  path: () => import('./commands/ws/path.js'),
+  rm: () => import('./commands/ws/rm.js'),
+  remove: () => import('./commands/ws/rm.js'),
+  prune: () => import('./commands/ws/prune.js'),
+  diff: () => import('./commands/ws/diff.js'),
+  merge: () => import('./commands/ws/merge.js'),
+};
+const NESTED: Record<string, Record<string, Loader>> = { ws: WS_MODULES, workspace: WS_MODULES };
+
+/**
+ * The loaders for a command line's leading words: the verb's module, or for a nested verb its
+ * sub-command's; every module of the verb (or of amux) when the words name none, so help and
+ * "did you mean" see them all.
+ */
+function loadersFor(words: string[]): Loader[] {
+  const [verb, sub] = words;
+  const nested = verb ? NESTED[verb] : undefined;
+  if (nested) return sub && nested[sub] ? [nested[sub]!] : Object.values(nested);
+  if (verb && MODULES[verb]) return [MODULES[verb]!];
+  return [...Object.values(MODULES), ...Object.values(WS_MODULES)];
+}
+
+async function loadCommands(words: string[]): Promise<CommandClass[]> {
+  const wanted = [...new Set(loadersFor(words))];
   const out = new Set<CommandClass>();
   for (const load of wanted) for (const c of (await load()).commands ?? []) out.add(c);
   return [...out];
@@ -49,10 +75,10 @@ async function main(argv: string[]): Promise<number> {
   const cli = new Cli({ binaryLabel: 'amux', binaryName: 'amux', binaryVersion: version, enableColors: colors });
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
-  const verb = argv.find((a) => !a.startsWith('-'));
+  const words = argv.filter((a) => !a.startsWith('-'));
   // `amux --version` needs no command at all; everything else loads only its own verb.
   const versionOnly = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v');
-  if (!versionOnly) for (const c of await loadCommands(verb)) cli.register(c);
+  if (!versionOnly) for (const c of await loadCommands(words)) cli.register(c);
 
   let command;
   try {

@@ -53,7 +53,7 @@ describe('layering', () => {
     const all = files('src');
     const stateTypes = all.filter((f) => /export type State\b\s*=/.test(readFileSync(join(ROOT, f), 'utf8')));
     assert.deepEqual(stateTypes, ['src/state/engine.ts']);
-    const paneRules = all.filter((f) => /opts\.id\s*===?\s*\w+\.id|\.id\s*===?\s*\w+\.opts\.id/.test(readFileSync(join(ROOT, f), 'utf8')));
+    const paneRules = all.filter((f) => /\bopts\.id\s*[!=]==?|[!=]==?\s*\w+\.opts\.id\b/.test(readFileSync(join(ROOT, f), 'utf8')));
     assert.deepEqual(paneRules, ['src/session/identity.ts']);
   });
 

@@ -24,9 +24,13 @@ export abstract class AmuxCommand extends Command {
     }
   }
 
-  /** The core context for this command: config, server and registry resolved once; progress to stderr. */
-  protected async core(): Promise<CoreContext> {
-    return openContext({ observer: { progress: (m) => this.err(m), warn: (m) => this.err(`amux: ${m}`) } });
+  /**
+   * The core context for this command: config, server and registry resolved once; progress to
+   * stderr. `tmux: false` skips the tmux version check for commands that work without tmux
+   * (workspaces are git alone; their live-session count tolerates a missing tmux).
+   */
+  protected async core(opts: { tmux?: boolean } = {}): Promise<CoreContext> {
+    return openContext({ skipVersionCheck: opts.tmux === false, observer: { progress: (m) => this.err(m), warn: (m) => this.err(`amux: ${m}`) } });
   }
 
   out(text: string): void {

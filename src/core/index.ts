@@ -22,5 +22,22 @@ export {
 export { startSessions, type StartInput, type StartOutput } from './start.js';
 export { awaitSession, explainSession, UNTIL_STATES, type Until, type AwaitOutput, type ExplainOutput } from './observe.js';
 export { readLogs, followLogs, type FollowOutput } from './logs.js';
+export {
+  createWorkspace,
+  listWorkspaces,
+  showWorkspace,
+  workspacePath,
+  diffWorkspace,
+  mergeWorkspace,
+  removeWorkspace,
+  pruneWorkspaces,
+  type WorkspaceInfo,
+  type CreateWorkspaceInput,
+  type CreateWorkspaceOutput,
+  type WorkspacePathOutput,
+  type DiffWorkspaceInput,
+  type DiffWorkspaceOutput,
+  type MergeWorkspaceInput,
+} from './workspaces.js';
 export { SCHEMAS } from './schemas.js';
 export { AmuxError, UsageError, NotFoundError, type ErrorCode } from '../util/errors.js';

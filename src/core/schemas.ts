@@ -43,6 +43,38 @@ export const SESSION: Schema = obj(
   ['id', 'name', 'agent', 'project', 'workspace', 'cwd', 'state', 'reason', 'createdAt', 'tags', 'tmux'],
 );
 
+const WS_NAME = str('a workspace name (A-Z a-z 0-9 _ -, up to 63 characters)');
+const WS_REF = obj({ name: WS_NAME }, ['name']);
+const WS_STATE = { type: 'string', enum: ['ok', 'missing', 'broken'], description: 'missing: the directory was deleted by hand; broken: the directory is not a git worktree' };
+const LIVE_SESSION = obj({ id: str(), name: str(), agent: str(), pane: str('tmux pane id') }, ['id', 'name', 'agent', 'pane']);
+
+/** A workspace with its status (`amux ws list --json`, `amux ws show --json`). */
+export const WORKSPACE: Schema = obj(
+  {
+    name: str(),
+    branch: str(),
+    path: str("the worktree's top directory"),
+    dir: str('the project directory inside the worktree'),
+    state: WS_STATE,
+    base: nullable(str('the commit the workspace started from')),
+    baseRef: nullable(str('the base as named: a branch, tag or commit')),
+    head: nullable(str('the commit checked out; null when the directory is missing')),
+    dirty: nullable(bool('uncommitted changes, untracked files included; null when the directory is missing')),
+    changes: arr(str('a git status --porcelain line')),
+    ahead: nullable(int('commits since the base')),
+    unmerged: nullable(int('commits on no other branch')),
+    sessions: int('live amux sessions there'),
+    liveSessions: arr(LIVE_SESSION),
+    ownsBranch: bool('removing the workspace deletes its branch'),
+    locked: bool(),
+    setup: nullable({ type: 'string', enum: ['none', 'ok', 'failed'] }),
+    createdAt: nullable(str('ISO time')),
+  },
+  ['name', 'branch', 'path', 'dir', 'state', 'base', 'baseRef', 'head', 'dirty', 'changes', 'ahead', 'unmerged', 'sessions', 'liveSessions', 'ownsBranch', 'locked', 'setup', 'createdAt'],
+);
+
+/** What became of a removed workspace's branch: deleted, or kept with why. */
+const BRANCH_FATE = { branch: str(), deletedBranch: bool(), keptBranch: nullable(str('why the branch was kept')) };
 
 export const SCHEMAS: Record<string, { description: string; input: Schema; output: Schema }> = {
   listSessions: {
@@ -124,6 +156,73 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
     output: obj(
       { session: str(), id: str(), ended: { type: 'string', enum: ['exited', 'lost', 'stopped'] }, exitCode: nullable({ type: 'integer' }), exitSignal: nullable({ type: 'integer' }) },
       ['session', 'id', 'ended', 'exitCode', 'exitSignal'],
+    ),
+  },
+  createWorkspace: {
+    description: 'Create a workspace: a git worktree on its own branch, with the configured files copied in and setup commands run.',
+    input: obj(
+      {
+        name: WS_NAME,
+        base: str('commit, branch or tag to start from (default: workspaces.baseBranch, else HEAD)'),
+        branch: str('branch for the worktree (default: amux/NAME); an existing one is checked out as it is'),
+        reuse: bool('return an existing workspace (restoring a deleted directory) instead of refusing'),
+      },
+      ['name'],
+    ),
+    output: obj({ workspace: WORKSPACE, created: bool('false when reuse found it') }, ['workspace', 'created']),
+  },
+  listWorkspaces: {
+    description: "List the project's workspaces with their status: branch, changes, commits ahead, live sessions.",
+    input: obj({}),
+    output: obj({ workspaces: arr(WORKSPACE) }, ['workspaces']),
+  },
+  showWorkspace: { description: 'One workspace with its status.', input: WS_REF, output: WORKSPACE },
+  workspacePath: {
+    description: "Where a workspace lives: its worktree and the project's directory inside it.",
+    input: WS_REF,
+    output: obj({ name: str(), path: str(), dir: str(), state: WS_STATE }, ['name', 'path', 'dir', 'state']),
+  },
+  diffWorkspace: {
+    description: 'What a workspace changed against its base, committed or not, plus its untracked files.',
+    input: obj({ name: WS_NAME, stat: bool('a diffstat instead of the patch'), color: bool('colour escapes in the diff') }, ['name']),
+    output: obj(
+      { workspace: str(), against: str('the merge base the diff is taken against'), diff: str('git diff output'), untracked: arr(str()) },
+      ['workspace', 'against', 'diff', 'untracked'],
+    ),
+  },
+  mergeWorkspace: {
+    description: "Merge a workspace's branch into the main checkout's branch (or another). Refused with uncommitted changes on either side; a conflict is aborted and reported (code conflict).",
+    input: obj({ name: WS_NAME, into: str('branch to merge into'), squash: bool(), noFf: bool('always a merge commit') }, ['name']),
+    output: obj(
+      {
+        workspace: str(),
+        branch: str(),
+        into: str(),
+        checkout: nullable(str('where the merge ran; null when the target is checked out nowhere')),
+        how: { type: 'string', enum: ['up-to-date', 'fast-forward', 'merge', 'squash'] },
+        commit: str("the target's commit after the merge"),
+      },
+      ['workspace', 'branch', 'into', 'checkout', 'how', 'commit'],
+    ),
+  },
+  removeWorkspace: {
+    description: 'Remove a workspace (worktree, own branch, record). Refused (code conflict) with live sessions, uncommitted changes or unmerged commits unless force.',
+    input: obj({ name: WS_NAME, force: bool('remove despite live sessions, uncommitted changes or unmerged commits') }, ['name']),
+    output: obj(
+      { name: str(), path: str(), removedDir: bool('false when the directory was already gone'), ...BRANCH_FATE, warnings: arr(str()) },
+      ['name', 'path', 'removedDir', 'branch', 'deletedBranch', 'keptBranch', 'warnings'],
+    ),
+  },
+  pruneWorkspaces: {
+    description: 'Run git worktree prune, then forget workspaces whose directories were deleted (their branches kept when they hold unmerged commits).',
+    input: obj({}),
+    output: obj(
+      {
+        git: arr(str('a line git worktree prune reported')),
+        removed: arr(obj({ name: str(), path: str(), ...BRANCH_FATE }, ['name', 'path', 'branch', 'deletedBranch', 'keptBranch'])),
+        broken: arr(str('a workspace left alone: its directory is not a git worktree')),
+      },
+      ['git', 'removed', 'broken'],
     ),
   },
 };

@@ -10,10 +10,17 @@ import { buildViews, viewJson, type SessionView } from '../state/model.js';
 import { filterViews, sortViews, type ViewFilter } from '../state/select.js';
 import { invalidateSnapshot } from '../state/snapshot.js';
 import type { SessionRecord } from '../session/types.js';
+import { stampedWith } from '../session/identity.js';
 import { DamagedRecordError, MIN_ID_PREFIX, type DamagedRecord } from '../session/registry.js';
 import { isLive } from '../state/model.js';
 
 export type SessionInfo = ReturnType<typeof viewJson>;
+
+/** A lazy value computed once. */
+function memo<T>(f: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | null = null;
+  return () => (p ??= f());
+}
 
 /** Starts the monitor when sessions exist, so the states read are live (waits for its first publish). */
 async function ensureMonitor(ctx: CoreContext): Promise<boolean> {
@@ -158,9 +165,10 @@ export async function removeSession(ctx: CoreContext, input: RemoveInput): Promi
     return out;
   }
   try {
-    const { loadConfig } = await import('../config/load.js');
-    const { removeWorkspace } = await import('../workspace/worktrees.js');
-    await removeWorkspace(loadConfig({ cwd: v.record.project, env: ctx.env }), ws, { force: false });
+    // The workspace belongs to the session's project, wherever this context was opened.
+    const { removeWorkspace } = await import('./workspaces.js');
+    const projectCtx = ctx.cwd === v.record.project ? ctx : { ...ctx, cwd: v.record.project, config: memo(() => import('../config/load.js').then((m) => m.loadConfig({ cwd: v.record.project, env: ctx.env }))) };
+    await removeWorkspace(projectCtx, { name: ws, force: false });
     out.workspace = { name: ws, removed: true };
   } catch (e) {
     out.workspace = { name: ws, removed: false, reason: (e as Error).message };
@@ -174,7 +182,7 @@ export async function removeSession(ctx: CoreContext, input: RemoveInput): Promi
  */
 async function removeDamaged(ctx: CoreContext, d: DamagedRecord): Promise<RemoveOutput> {
   for (const row of await ctx.server.listPanes()) {
-    if (row.opts.id === d.id) await ctx.server.session(row.sessionId).kill().catch(() => undefined);
+    if (stampedWith(row, d.id)) await ctx.server.session(row.sessionId).kill().catch(() => undefined);
   }
   ctx.registry.removeDamaged(d);
   invalidateSnapshot(ctx.server.socket);

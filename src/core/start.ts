@@ -57,9 +57,9 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
   let cwd = ctx.cwd;
   let workspace: string | null = null;
   if (input.workspace !== undefined) {
-    const { ensureWorkspace } = await import('../workspace/worktrees.js');
+    const { createWorkspace } = await import('./workspaces.js');
     ctx.observer.progress?.(`preparing workspace ${input.workspace}…`);
-    const ws = await ensureWorkspace(config, input.workspace);
+    const { workspace: ws } = await createWorkspace(ctx, { name: input.workspace, reuse: true });
     cwd = ws.dir; // the project's own folder inside the worktree
     workspace = input.workspace;
   }

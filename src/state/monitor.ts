@@ -5,6 +5,7 @@ import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
 import type { State } from './model.js';
 import { matchPane } from './model.js';
+import { unstamped } from '../session/identity.js';
 import { Registry } from '../session/registry.js';
 import { STATE_ICON, summaryText } from './present.js';
 import type { ExplainData } from './publish.js';
@@ -156,7 +157,7 @@ export class Monitor {
       this.first = false;
     }
     await Promise.all(writes.map((w) => w.catch((e: Error) => this.opts.log?.(`publish failed: ${e.message}`))));
-    this.opts.snapshot?.(rows.filter((r) => r.opts.id !== ''), now);
+    this.opts.snapshot?.(rows.filter((r) => !unstamped(r)), now);
     return { sessions: plan.length, live: plan.filter((p) => p.pane && !p.pane.paneDead).length, captured: captures.filter((c) => c !== null).length, changed };
   }
 

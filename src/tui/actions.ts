@@ -6,16 +6,10 @@ import type { AmuxConfig } from '../config/types.js';
 import type { SessionView } from '../state/model.js';
 import { archiveSession, removeSession, renameSession, sendPrompt, stopSession, tagSession } from '../core/sessions.js';
 import { startSessions } from '../core/start.js';
+import { createWorkspace, listWorkspaces, removalBlockers, removeWorkspace, type WorkspaceInfo } from '../core/workspaces.js';
 import { lastLines, logSize } from '../session/logs.js';
 import { ChooseModal, TextViewModal, type ChooseItem } from './dialogs.js';
 import type { TuiApp } from './app.js';
-
-type WorkspaceModule = typeof import('../workspace/worktrees.js');
-type WorkspaceStatus = Awaited<ReturnType<WorkspaceModule['listWorkspaceStatus']>>[number];
-
-async function workspaceModule(): Promise<WorkspaceModule> {
-  return import('../workspace/worktrees.js');
-}
 
 export class TuiActions {
   constructor(private readonly app: TuiApp) {}
@@ -158,24 +152,7 @@ export class TuiActions {
     return c;
   }
 
-  /** Progress of workspace creation (copied files, setup commands) goes to the status line, never stderr. */
-  private wsOptions() {
-    let last = '';
-    return {
-      log: (line: string) => this.app.flash(line.trim()),
-      output: {
-        write: (chunk: Buffer | string) => {
-          const text = (last + chunk.toString()).split('\n');
-          last = text.pop() ?? '';
-          const line = text.filter((l) => l.trim()).pop();
-          if (line) this.app.flash(line.trim());
-          return true;
-        },
-      },
-    };
-  }
-
-  private wsItems(list: WorkspaceStatus[]): ChooseItem[] {
+  private wsItems(list: WorkspaceInfo[]): ChooseItem[] {
     return list.map((w) => ({
       label: w.name,
       detail: [
@@ -183,7 +160,7 @@ export class TuiActions {
         w.state !== 'ok' ? w.state : '',
         w.dirty ? 'modified' : '',
         w.ahead ? `${w.ahead} commit(s)` : '',
-        `${w.sessions.length} session(s)`,
+        `${w.sessions} session(s)`,
         w.path,
       ]
         .filter(Boolean)
@@ -191,13 +168,17 @@ export class TuiActions {
     }));
   }
 
+  /**
+   * The workspaces view: the same operations as `amux ws`, through the TUI's core context, whose
+   * observer puts progress (copied files, setup output) on the status line, never on stderr.
+   */
   async workspaces(): Promise<void> {
     const config = this.requireConfig();
-    const mod = await workspaceModule();
+    const core = this.app.core;
     this.app.flash('reading workspaces…');
-    let list = await mod.listWorkspaceStatus(config);
+    let list = (await listWorkspaces(core)).workspaces;
     const reload = async (modal: ChooseModal) => {
-      list = await mod.listWorkspaceStatus(config);
+      list = (await listWorkspaces(core)).workspaces;
       modal.setItems(this.wsItems(list));
     };
     const busy = { on: false };
@@ -219,9 +200,9 @@ export class TuiActions {
                 .then(async (name) => {
                   if (!name?.trim()) return;
                   this.app.flash(`creating workspace ${name.trim()}…`);
-                  const ws = await mod.ensureWorkspace(config, name.trim(), this.wsOptions());
+                  const { workspace: ws, created } = await createWorkspace(core, { name: name.trim(), reuse: true });
                   await reload(modal);
-                  this.app.flash(`workspace ${ws.name} ${ws.created ? 'created' : 'exists'} at ${ws.path} (branch ${ws.branch})`, 'ok');
+                  this.app.flash(`workspace ${ws.name} ${created ? 'created' : 'exists'} at ${ws.path} (branch ${ws.branch})`, 'ok');
                 })
                 .catch(fail)
                 .finally(() => (busy.on = false));
@@ -231,19 +212,18 @@ export class TuiActions {
               const w = list[index];
               if (!w) return true;
               busy.on = true;
-              const blockers = mod.removalBlockers(w);
-              const text = blockers.length
-                ? `Workspace ${w.name} has ${blockers.join('; ')}. Remove it anyway (worktree and branch)?`
-                : `Remove workspace ${w.name} (its worktree at ${w.path} and its branch ${w.branch})?`;
-              void this.app
-                .confirm(`remove workspace ${w.name}`, text)
-                .then(async (ok) => {
-                  if (!ok) return;
-                  const res = await mod.removeWorkspace(config, w.name, { force: blockers.length > 0 });
-                  const branch = res.deletedBranch ? `, branch ${res.branch} deleted` : res.keptBranch ? `, branch kept: ${res.keptBranch}` : '';
-                  await reload(modal);
-                  this.app.flash(`removed workspace ${w.name}${branch}${res.warnings.length ? ' · ' + res.warnings.join(' · ') : ''}`, 'ok');
-                })
+              const remove = async () => {
+                const blockers = await removalBlockers(w);
+                const text = blockers.length
+                  ? `Workspace ${w.name} has ${blockers.join('; ')}. Remove it anyway (worktree and branch)?`
+                  : `Remove workspace ${w.name} (its worktree at ${w.path} and its branch ${w.branch})?`;
+                if (!(await this.app.confirm(`remove workspace ${w.name}`, text))) return;
+                const res = await removeWorkspace(core, { name: w.name, force: blockers.length > 0 });
+                const branch = res.deletedBranch ? `, branch ${res.branch} deleted` : res.keptBranch ? `, branch kept: ${res.keptBranch}` : '';
+                await reload(modal);
+                this.app.flash(`removed workspace ${w.name}${branch}${res.warnings.length ? ' · ' + res.warnings.join(' · ') : ''}`, 'ok');
+              };
+              void remove()
                 .catch(fail)
                 .finally(() => (busy.on = false));
               return true;
@@ -275,17 +255,16 @@ export class TuiActions {
     const agent = agents[ai]!;
 
     let workspace: string | null = presetWorkspace ?? null;
-    let mod: WorkspaceModule | null = null;
     if (presetWorkspace === undefined) {
-      let list: Array<{ name: string; path: string }> = [];
+      let list: WorkspaceInfo[] = [];
+      let git = true;
       try {
-        mod = await workspaceModule();
-        list = await mod.listWorkspaces(config);
+        list = (await listWorkspaces(this.app.core)).workspaces;
       } catch {
-        mod = null; // not a git project: the main checkout only
+        git = false; // not a git project: the main checkout only
       }
       const items: ChooseItem[] = [{ label: '(main checkout)', detail: config.projectRoot }, ...list.map((w) => ({ label: w.name, detail: w.path }))];
-      if (mod) items.push({ label: '+ new workspace…', detail: 'a git worktree on branch amux/NAME' });
+      if (git) items.push({ label: '+ new workspace…', detail: 'a git worktree on branch amux/NAME' });
       const wi = await this.app.choose(`new ${agent.id} session: workspace`, items, 'Enter picks · Esc cancels');
       if (wi === null) return;
       if (wi === 0) workspace = null;
@@ -297,9 +276,8 @@ export class TuiActions {
       }
     }
     if (workspace !== null) {
-      mod ??= await workspaceModule();
       this.app.flash(`preparing workspace ${workspace}…`);
-      await mod.ensureWorkspace(config, workspace, this.wsOptions());
+      await createWorkspace(this.app.core, { name: workspace, reuse: true });
     }
     const prompt = await this.app.prompt(`new ${agent.id} session${workspace ? ' in ' + workspace : ''}`, 'First prompt (optional; Enter with nothing skips):', '');
     if (prompt === null) return;

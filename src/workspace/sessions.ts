@@ -1,4 +1,4 @@
-import { paneBelongs } from '../session/identity.js';
+import { paneBelongs, unstamped } from '../session/identity.js';
 import { Registry } from '../session/registry.js';
 import type { SessionRecord } from '../session/types.js';
 import { Server, type PaneRow } from '../tmux/server.js';
@@ -54,7 +54,7 @@ export async function liveSessionFinder(ctx: RepoContext): Promise<(ws: Workspac
     const row = panesBySocket.get(r.tmux?.socket ?? current)?.get(r.tmux?.pane);
     // Before removing a worktree, doubt counts as live: a pane with no stamp at all may be ours.
     if (!row || row.paneDead) return false;
-    return row.opts.id === '' || paneBelongs(r, row);
+    return unstamped(row) || paneBelongs(r, row);
   };
   return (ws) =>
     relevant

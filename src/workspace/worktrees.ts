@@ -261,17 +261,17 @@ async function makeWorkspace(config: AmuxConfig, name: string, opts: WorkspaceOp
   // Quick path without the lock: an existing, healthy workspace.
   const before = await readWorkspace(ctx, name);
   if (before?.state === 'ok') {
-    if (!reuse) throw new AmuxError(`workspace ${name} already exists at ${before.path} (branch ${before.branch})`);
+    if (!reuse) throw new AmuxError(`workspace ${name} already exists at ${before.path} (branch ${before.branch})`, { code: 'conflict' });
     return resultOf(before, false);
   }
   return withWorkspaceLock(ctx.commonDir, name, async () => {
     const existing = await readWorkspace(ctx, name);
     if (existing?.state === 'ok') {
-      if (!reuse) throw new AmuxError(`workspace ${name} already exists at ${existing.path} (branch ${existing.branch})`);
+      if (!reuse) throw new AmuxError(`workspace ${name} already exists at ${existing.path} (branch ${existing.branch})`, { code: 'conflict' });
       return resultOf(existing, false);
     }
     if (existing?.state === 'broken') {
-      throw new AmuxError(`${existing.path} exists but is not a git worktree: move it away or remove it with amux ws rm ${name} --force`);
+      throw new AmuxError(`${existing.path} exists but is not a git worktree: move it away or remove it with amux ws rm ${name} --force`, { code: 'conflict' });
     }
     if (existing?.state === 'missing') return restoreWorkspace(ctx, existing, opts, log);
     return freshWorkspace(ctx, name, opts, log);
@@ -284,7 +284,7 @@ function shortSha(sha: string | null): string {
 
 async function freshWorkspace(ctx: RepoContext, name: string, opts: WorkspaceOptions, log: (s: string) => void): Promise<EnsureResult> {
   const path = join(ctx.root, name);
-  if (existsSync(path)) throw new AmuxError(`${path} already exists and is not a workspace: move it away or pick another name`);
+  if (existsSync(path)) throw new AmuxError(`${path} already exists and is not a workspace: move it away or pick another name`, { code: 'conflict' });
   const branch = opts.branch ?? defaultBranch(name);
   if (!(await isValidBranchName(ctx.mainTop, branch))) throw new UsageError(`invalid branch name ${JSON.stringify(branch)}`);
   const fromConfig = opts.base === undefined && ctx.config.workspaces?.baseBranch !== undefined;
@@ -294,14 +294,14 @@ async function freshWorkspace(ctx: RepoContext, name: string, opts: WorkspaceOpt
   if (!baseSha) {
     const what = fromConfig ? ` (workspaces.baseBranch in ${ctx.config.file ?? 'the config'})` : '';
     if (baseRef === 'HEAD') throw new AmuxError(`the main checkout ${ctx.mainTop} has no commits yet: commit something first`);
-    throw new AmuxError(`unknown base "${baseRef}"${what}: no such branch, tag or commit`);
+    throw new AmuxError(`unknown base "${baseRef}"${what}: no such branch, tag or commit`, { code: 'not_found' });
   }
 
   if (baseRef === 'HEAD') baseRef = (await gitLine(ctx.mainTop, ['symbolic-ref', '--quiet', '--short', 'HEAD'])) || 'HEAD';
   const exists = await branchExists(ctx.mainTop, branch);
   let base = baseSha;
   if (exists && opts.base !== undefined) {
-    throw new AmuxError(`branch ${branch} already exists: drop --base to check it out as it is, or choose another --branch`);
+    throw new AmuxError(`branch ${branch} already exists: drop --base to check it out as it is, or choose another --branch`, { code: 'conflict' });
   }
   excludeWorkspaceRoot(ctx);
   mkdirSync(ctx.root, { recursive: true });
@@ -342,7 +342,7 @@ async function restoreWorkspace(ctx: RepoContext, ws: Workspace, opts: Workspace
     return freshWorkspace(ctx, ws.name, opts, log);
   }
   if (opts.base !== undefined || (opts.branch !== undefined && opts.branch !== ws.branch)) {
-    throw new AmuxError(`workspace ${ws.name} already exists on branch ${ws.branch} (its directory was deleted): run without --base/--branch to restore it, or remove it with amux ws rm ${ws.name}`);
+    throw new AmuxError(`workspace ${ws.name} already exists on branch ${ws.branch} (its directory was deleted): run without --base/--branch to restore it, or remove it with amux ws rm ${ws.name}`, { code: 'conflict' });
   }
   excludeWorkspaceRoot(ctx);
   mkdirSync(ctx.root, { recursive: true });
@@ -488,8 +488,11 @@ function listFew(items: string[], max = 5): string {
   return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
+/** What removalBlockers looks at: a status, or its JSON form with the live sessions under `sessions`. */
+export type RemovalFacts = Pick<WorkspaceStatus, 'sessions' | 'changes' | 'unmerged' | 'state' | 'path' | 'branch' | 'locked'>;
+
 /** Why a workspace may not be removed without --force (empty when it may). */
-export function removalBlockers(st: WorkspaceStatus): string[] {
+export function removalBlockers(st: RemovalFacts): string[] {
   const why: string[] = [];
   if (st.sessions.length) why.push(`${plural(st.sessions.length, 'live session')} (${listFew(st.sessions.map((s) => s.name))})`);
   if (st.changes.length) why.push(`uncommitted changes in ${plural(st.changes.length, 'file')} (${listFew(st.changes.map((c) => c.slice(3)))})`);
@@ -509,7 +512,7 @@ export async function removeWorkspace(config: AmuxConfig, name: string, opts: { 
   const st = await withStatus(ctx, ws, await liveSessionFinder(ctx));
   const blockers = removalBlockers(st);
   if (blockers.length && !opts.force) {
-    throw new AmuxError(`refusing to remove workspace ${name}: it has ${blockers.join('; ')} (amux ws rm ${name} --force removes it anyway)`);
+    throw new AmuxError(`refusing to remove workspace ${name}: it has ${blockers.join('; ')} (amux ws rm ${name} --force removes it anyway)`, { code: 'conflict' });
   }
   return withWorkspaceLock(ctx.commonDir, name, () => removeNow(ctx, st, !!opts.force));
 }
@@ -674,13 +677,14 @@ export async function mergeWorkspace(config: AmuxConfig, name: string, opts: Mer
     if (changes.length) {
       throw new AmuxError(
         `workspace ${name} has uncommitted changes (${listFew(changes.map((c) => c.slice(3)))}): commit them first (cd ${ws.path} && git add -A && git commit), then merge again`,
+        { code: 'conflict' },
       );
     }
   }
   let into = opts.into;
   if (into !== undefined) {
     if (!(await isValidBranchName(ctx.mainTop, into))) throw new UsageError(`invalid branch name ${JSON.stringify(into)}`);
-    if (!(await branchExists(ctx.mainTop, into))) throw new AmuxError(`no branch ${into} to merge into`);
+    if (!(await branchExists(ctx.mainTop, into))) throw new AmuxError(`no branch ${into} to merge into`, { code: 'not_found' });
   } else {
     into = (await gitLine(ctx.mainTop, ['symbolic-ref', '--quiet', '--short', 'HEAD'])) ?? undefined;
     if (!into) throw new AmuxError(`the main checkout ${ctx.mainTop} is not on a branch (detached HEAD): check one out or use --into BRANCH`);
@@ -691,7 +695,7 @@ export async function mergeWorkspace(config: AmuxConfig, name: string, opts: Mer
   const base: Omit<MergeResult, 'how' | 'commit' | 'checkout'> = { workspace: name, branch: ws.branch, into };
 
   const holder = (await listWorktrees(ctx.mainTop)).find((w) => w.branch === into && !w.bare);
-  if (holder && holder.prunable) throw new AmuxError(`${into} is checked out in ${holder.path}, which no longer exists: run amux ws prune (or git worktree prune) first`);
+  if (holder && holder.prunable) throw new AmuxError(`${into} is checked out in ${holder.path}, which no longer exists: run amux ws prune (or git worktree prune) first`, { code: 'conflict' });
   const checkout = holder ? realOrResolved(holder.path) : null;
 
   if ((await git(ctx.mainTop, ['merge-base', '--is-ancestor', branchSha, targetSha])).code === 0) {
@@ -704,11 +708,11 @@ export async function mergeWorkspace(config: AmuxConfig, name: string, opts: Mer
 async function mergeInCheckout(ws: Workspace, at: string, into: string, opts: MergeOptions, base: Omit<MergeResult, 'how' | 'commit' | 'checkout'>): Promise<MergeResult> {
   const label = `the checkout of ${into} (${at})`;
   if ((await git(at, ['rev-parse', '--quiet', '--verify', 'MERGE_HEAD'])).code === 0) {
-    throw new AmuxError(`a merge is already in progress in ${label}: finish it or run git merge --abort there first`);
+    throw new AmuxError(`a merge is already in progress in ${label}: finish it or run git merge --abort there first`, { code: 'conflict' });
   }
   const dirty = await statusEntries(at, { untracked: false });
   if (dirty.length) {
-    throw new AmuxError(`${label} has uncommitted changes (${listFew(dirty.map((e) => e.path))}): commit or stash them first`);
+    throw new AmuxError(`${label} has uncommitted changes (${listFew(dirty.map((e) => e.path))}): commit or stash them first`, { code: 'conflict' });
   }
   const before = (await resolveCommit(at, 'HEAD'))!;
   const args = ['merge', '--no-edit'];
