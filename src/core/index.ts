@@ -20,5 +20,6 @@ export {
   type SessionInfo,
 } from './sessions.js';
 export { startSessions, type StartInput, type StartOutput } from './start.js';
+export { watchSessions, type Watch, type WatchEvent } from './watch.js';
 export { SCHEMAS } from './schemas.js';
 export { AmuxError, UsageError, NotFoundError, type ErrorCode } from '../util/errors.js';

@@ -3,8 +3,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import type { PaneRow } from '../tmux/formats.js';
 import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
-import type { State } from './model.js';
-import { matchPane } from './model.js';
+import type { SessionView, State } from './model.js';
+import { matchPane, viewOf } from './model.js';
 import { Registry } from '../session/registry.js';
 import { STATE_ICON, summaryText } from './present.js';
 import type { ExplainData } from './publish.js';
@@ -40,8 +40,17 @@ export interface MonitorOptions {
    * `Server.reapChildren` (a plain client call, never over control mode) makes such a child.
    */
   reap?: () => void;
-  /** Receives, after each tick, the amux panes as published (see snapshot.ts). */
-  snapshot?: (rows: PaneRow[], at: number) => void;
+  /**
+   * Receives, after each tick, what was just published: the amux panes (the snapshot file, see
+   * snapshot.ts) and every record's view (the event API, see event-server.ts), read at `at`.
+   */
+  published?: (tick: PublishedTick) => void;
+}
+
+export interface PublishedTick {
+  rows: PaneRow[];
+  views: SessionView[];
+  at: number;
 }
 
 /**
@@ -156,7 +165,7 @@ export class Monitor {
       this.first = false;
     }
     await Promise.all(writes.map((w) => w.catch((e: Error) => this.opts.log?.(`publish failed: ${e.message}`))));
-    this.opts.snapshot?.(rows.filter((r) => r.opts.id !== ''), now);
+    this.opts.published?.({ rows: rows.filter((r) => r.opts.id !== ''), views: plan.map((p) => viewOf(p.rec, p.pane, p.outputAt)), at: now });
     return { sessions: plan.length, live: plan.filter((p) => p.pane && !p.pane.paneDead).length, captured: captures.filter((c) => c !== null).length, changed };
   }
 
