@@ -40,8 +40,8 @@ export class EventServer {
   private constructor(
     private readonly server: NetServer,
     readonly path: string,
-    /** The socket file this daemon made: only that one is removed at exit (a successor's is not). */
-    private readonly ino: number,
+    /** The socket file this daemon made (inode and change time: inodes are reused): only that one is removed at exit, never a successor's. */
+    private readonly identity: string,
     private readonly log: (msg: string) => void,
   ) {
     server.on('connection', (socket) => this.accept(socket));
@@ -74,7 +74,7 @@ export class EventServer {
       }
     });
     chmodSync(path, 0o600);
-    return new EventServer(server, path, lstatSync(path).ino, log);
+    return new EventServer(server, path, fileIdentity(path), log);
   }
 
   /** A tick's views: remembered for snapshots, diffed with the last tick's into events. */
@@ -132,7 +132,7 @@ export class EventServer {
     await Promise.race([Promise.all(ended), new Promise((r) => setTimeout(r, 300))]);
     for (const c of this.clients) c.socket.destroy();
     try {
-      if (lstatSync(this.path).ino === this.ino) unlinkSync(this.path);
+      if (fileIdentity(this.path) === this.identity) unlinkSync(this.path);
     } catch {
       /* gone already */
     }
@@ -196,4 +196,9 @@ export class EventServer {
 
 function line(m: ServerMessage): string {
   return `${JSON.stringify(m)}\n`;
+}
+
+function fileIdentity(path: string): string {
+  const st = lstatSync(path, { bigint: true });
+  return `${st.ino}:${st.ctimeNs}`;
 }
