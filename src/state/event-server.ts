@@ -33,8 +33,9 @@ function shapeOf(s: SessionJson): string {
 export class EventServer {
   private seq = 0;
   private sessions: Map<string, { json: SessionJson; shape: string }> | null = null;
-  /** The current snapshot, serialised once per tick however many clients ask. */
-  private snapshotLine = '';
+  private snapshot: SnapshotMessage | null = null;
+  /** The current snapshot serialised: once per tick however many clients ask, never when none does. */
+  private snapshotText: string | null = null;
   private readonly clients = new Set<Client>();
 
   private constructor(
@@ -105,12 +106,12 @@ export class EventServer {
       }
     }
     this.sessions = next;
-    const snapshot: SnapshotMessage = { type: 'snapshot', seq: this.seq, at: atIso, pid: process.pid, sessions: [...next.values()].map((s) => s.json) };
-    this.snapshotLine = line(snapshot);
+    this.snapshot = { type: 'snapshot', seq: this.seq, at: atIso, pid: process.pid, sessions: [...next.values()].map((s) => s.json) };
+    this.snapshotText = null;
     for (const e of events) this.broadcast(line(e));
     for (const c of this.clients) {
       if (!c.pending) continue;
-      this.send(c, this.snapshotLine);
+      this.send(c, this.snapshotLine(this.snapshot));
       c.subscribed = c.pending === 'subscribe';
       c.pending = null;
     }
@@ -168,13 +169,17 @@ export class EventServer {
       this.send(c, line({ type: 'error', message: 'send {"op":"snapshot"} or {"op":"subscribe"}, one JSON object per line' }));
       return;
     }
-    if (!this.sessions) {
+    if (!this.snapshot) {
       // Before the first tick: the first snapshot answers (a subscription wins over a snapshot).
       if (c.pending !== 'subscribe') c.pending = op;
       return;
     }
-    this.send(c, this.snapshotLine);
+    this.send(c, this.snapshotLine(this.snapshot));
     if (op === 'subscribe') c.subscribed = true;
+  }
+
+  private snapshotLine(snapshot: SnapshotMessage): string {
+    return (this.snapshotText ??= line(snapshot));
   }
 
   private broadcast(text: string): void {
