@@ -80,16 +80,16 @@ export type EventRequest = { op: 'snapshot' } | { op: 'subscribe' };
 export interface FeedHandlers {
   /** Every message: a snapshot after each (re)connection, then the events. */
   message(m: FeedMessage): void;
-  /** The connection ended (the monitor exited, dropped a slow client, or was never there); a retry follows. */
-  disconnected?(error: Error | null): void;
 }
 
 export interface FeedOptions {
   /** Runs before each connection attempt: starts the monitor when it should run. */
   beforeConnect?: () => Promise<void>;
-  /** The longest wait between attempts (they start at 200 ms and double). */
-  maxRetryMs?: number;
 }
+
+/** Waits between connection attempts: from the first, doubling up to the last. */
+const RETRY_FIRST_MS = 200;
+const RETRY_MAX_MS = 2000;
 
 export interface EventFeed {
   /** Whether a subscription is open now (its snapshot arrived). */
@@ -104,17 +104,16 @@ export interface EventFeed {
  * fresh snapshot, so a client resyncs from it rather than from events it may have missed.
  */
 export function connectEvents(path: string, handlers: FeedHandlers, opts: FeedOptions = {}): EventFeed {
-  const maxRetry = opts.maxRetryMs ?? 2000;
   let closed = false;
   let connected = false;
   let socket: Socket | null = null;
   let timer: NodeJS.Timeout | null = null;
-  let retry = 200;
+  let retry = RETRY_FIRST_MS;
 
   const scheduleRetry = (): void => {
     if (closed) return;
     timer = setTimeout(() => void attempt(), retry);
-    retry = Math.min(retry * 2, maxRetry);
+    retry = Math.min(retry * 2, RETRY_MAX_MS);
   };
 
   const attempt = async (): Promise<void> => {
@@ -129,7 +128,6 @@ export function connectEvents(path: string, handlers: FeedHandlers, opts: FeedOp
     const s = createConnection(path);
     socket = s;
     let input = '';
-    let error: Error | null = null;
     s.setEncoding('utf8');
     s.on('connect', () => s.write(`${JSON.stringify({ op: 'subscribe' } satisfies EventRequest)}\n`));
     s.on('data', (chunk: string) => {
@@ -147,17 +145,16 @@ export function connectEvents(path: string, handlers: FeedHandlers, opts: FeedOp
         if (m.type === 'error') continue; // answers a bad request, which this client never sends
         if (m.type === 'snapshot') {
           connected = true;
-          retry = 200;
+          retry = RETRY_FIRST_MS;
         }
         if (!closed) handlers.message(m);
       }
     });
-    s.on('error', (e) => (error = e));
+    // The monitor exited, dropped us for reading too slowly, or is not there yet: 'close' retries.
+    s.on('error', () => undefined);
     s.on('close', () => {
       if (socket === s) socket = null;
       connected = false;
-      if (closed) return;
-      handlers.disconnected?.(error);
       scheduleRetry();
     });
   };
