@@ -43,8 +43,8 @@ export class DaemonCommand extends AmuxCommand {
         return 0;
       case 'status': {
         const info = client.readDaemon(server.socket);
-        const log = client.daemonPaths(server.socket).log;
-        if (this.jsonOut) this.json({ running: !!info, ...(info ?? {}), server: server.label, log });
+        const { log, events } = client.daemonPaths(server.socket);
+        if (this.jsonOut) this.json({ running: !!info, ...(info ?? {}), server: server.label, log, events });
         else this.out(info ? `running: pid ${info.pid}, amux ${info.version}, since ${info.startedAt}, server ${server.description}, log ${log}` : `not running (server ${server.description})`);
         return info ? 0 : 1;
       }

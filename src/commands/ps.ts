@@ -2,6 +2,8 @@ import { Command, Option } from 'clipanion';
 import { basename } from 'node:path';
 import { AmuxCommand, jsonOption } from './base.js';
 import { listViews } from '../core/sessions.js';
+import { watchSessions } from '../core/watch.js';
+import type { CoreContext } from '../core/context.js';
 import { viewJson, type SessionView } from '../state/model.js';
 import { renderTable, truncate } from '../util/table.js';
 import { formatAge } from '../util/duration.js';
@@ -29,14 +31,14 @@ export class PsCommand extends AmuxCommand {
   workspace = Option.String('-w,--workspace', { description: 'Only sessions in this workspace' });
   agent = Option.String('--agent', { description: 'Only sessions of this agent' });
   tag = Option.String('--tag', { description: 'Only sessions with this tag' });
-  watch = Option.Boolean('--watch', false, { description: 'Redraw every second until interrupted' });
+  watch = Option.Boolean('--watch', false, { description: 'Redraw on every change the monitor pushes (and every second) until interrupted' });
   jsonOut = jsonOption('the sessions');
 
   async run(): Promise<number> {
     const ctx = await this.core();
     const filter = { all: this.all, here: this.here, workspace: this.workspace, agent: this.agent, tag: this.tag };
     const read = async () => listViews(ctx, filter);
-    if (this.watch) return this.watchLoop(read);
+    if (this.watch) return this.watchLoop(ctx, read);
     const { views, hidden, damaged } = await read();
     if (this.jsonOut) {
       this.json(views.map(viewJson));
@@ -48,15 +50,47 @@ export class PsCommand extends AmuxCommand {
     return 0;
   }
 
-  private async watchLoop(read: () => Promise<{ views: SessionView[]; hidden: number; damaged: unknown[] }>): Promise<number> {
+  /**
+   * Redraws when the monitor pushes a change (watchSessions), and at least every second for the
+   * ages and "last output" columns, and as the fallback while the monitor's socket is unavailable.
+   */
+  private async watchLoop(ctx: CoreContext, read: () => Promise<{ views: SessionView[]; hidden: number }>): Promise<number> {
     const tty = process.stdout.isTTY;
     let stop = false;
-    process.once('SIGINT', () => (stop = true));
-    while (!stop) {
-      const { views, hidden } = await read();
-      const text = this.jsonOut ? JSON.stringify(views.map(viewJson)) + '\n' : formatPs(views, hidden);
-      this.context.stdout.write(tty && !this.jsonOut ? `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  amux ps --watch (Ctrl-C to quit)\n\n${text}` : text);
-      await new Promise((r) => setTimeout(r, 1000));
+    /** A change arrived since the last read began: redraw without waiting. */
+    let changed = false;
+    let wake: (() => void) | null = null;
+    const poke = () => {
+      changed = true;
+      wake?.();
+    };
+    process.once('SIGINT', () => {
+      stop = true;
+      wake?.();
+    });
+    // Events of one tick come together: one redraw, after the burst.
+    let burst: NodeJS.Timeout | null = null;
+    const onEvent = () => (burst ??= setTimeout(() => ((burst = null), poke()), 15));
+    const watch = await watchSessions(ctx, onEvent).catch(() => null);
+    try {
+      while (!stop) {
+        changed = false;
+        const { views, hidden } = await read();
+        const text = this.jsonOut ? JSON.stringify(views.map(viewJson)) + '\n' : formatPs(views, hidden);
+        this.context.stdout.write(tty && !this.jsonOut ? `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  amux ps --watch (Ctrl-C to quit)\n\n${text}` : text);
+        if (stop || changed) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => wake?.(), 1000);
+          wake = () => {
+            wake = null;
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    } finally {
+      watch?.close();
+      if (burst) clearTimeout(burst);
     }
     return 0;
   }

@@ -39,5 +39,6 @@ export {
   type DiffWorkspaceOutput,
   type MergeWorkspaceInput,
 } from './workspaces.js';
+export { watchSessions, type Watch, type WatchEvent } from './watch.js';
 export { SCHEMAS } from './schemas.js';
 export { AmuxError, UsageError, NotFoundError, type ErrorCode } from '../util/errors.js';

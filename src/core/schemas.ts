@@ -75,6 +75,26 @@ export const WORKSPACE: Schema = obj(
 
 /** What became of a removed workspace's branch: deleted, or kept with why. */
 const BRANCH_FATE = { branch: str(), deletedBranch: bool(), keptBranch: nullable(str('why the branch was kept')) };
+const ISO = str('ISO time');
+const EVENT_BASE = { seq: int('increases by one per event of this monitor'), at: str('when the tick that saw the change read the server (ISO time)') };
+const ID_NAME = { id: str('UUID'), name: str() };
+
+/** What `watchSessions` delivers: a snapshot after each (re)connection, then one event per change. */
+export const WATCH_EVENT: Schema = {
+  oneOf: [
+    obj(
+      { type: { const: 'snapshot' }, seq: int('the last event the snapshot includes'), at: ISO, pid: int('the monitor: a new pid starts a new sequence'), sessions: arr(SESSION) },
+      ['type', 'seq', 'at', 'pid', 'sessions'],
+    ),
+    obj(
+      { type: { const: 'state' }, ...ID_NAME, state: STATE, previous: STATE, since: nullable(ISO), reason: str(), session: SESSION, ...EVENT_BASE },
+      ['type', 'id', 'name', 'state', 'previous', 'since', 'reason', 'session', 'seq', 'at'],
+    ),
+    obj({ type: { enum: ['session-added', 'session-changed'] }, ...ID_NAME, session: SESSION, ...EVENT_BASE }, ['type', 'id', 'name', 'session', 'seq', 'at']),
+    obj({ type: { const: 'session-removed' }, ...ID_NAME, ...EVENT_BASE }, ['type', 'id', 'name', 'seq', 'at']),
+    obj({ type: { const: 'monitor-exit' }, reason: str(), ...EVENT_BASE }, ['type', 'reason', 'seq', 'at']),
+  ],
+};
 
 export const SCHEMAS: Record<string, { description: string; input: Schema; output: Schema }> = {
   listSessions: {
@@ -127,6 +147,12 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
     description: "A session's screen as text.",
     input: obj({ session: SESSION_REF, lines: int('the last N lines, scrollback included', 1), ansi: bool('keep colours') }, ['session']),
     output: obj({ session: str(), id: str(), text: str() }, ['session', 'id', 'text']),
+  },
+  watchSessions: {
+    description:
+      "Follow the sessions of this tmux server: a snapshot of every session, then one event per change pushed by the monitor (a state entered, a session added, changed or removed, the monitor exiting). A new snapshot follows every reconnection. The output schema is one item of the stream.",
+    input: obj({}),
+    output: WATCH_EVENT,
   },
   sendPrompt: {
     description: 'Type a prompt into an agent once it is ready for input, confirm the turn started, and (unless wait is false) wait for the reply.',

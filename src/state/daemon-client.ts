@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_ENTRY } from '../util/root.js';
@@ -24,10 +25,31 @@ function keyOf(socket: SocketChoice): string {
   return socketLabel(socket).replace(/[^A-Za-z0-9_.-]+/g, '_').slice(-80) || 'default';
 }
 
+/** Unix socket paths are short (108 bytes on Linux, 104 on macOS, the NUL included). */
+const SOCKET_PATH_MAX = 100;
+
+/**
+ * The monitor's event socket (see event-server.ts): `KEY.sock` beside the pid file, else a
+ * hashed name when that path is too long for a unix socket, else null (no event API: readers poll).
+ */
+function eventsPath(dir: string, key: string): string | null {
+  const plain = join(dir, `${key}.sock`);
+  if (Buffer.byteLength(plain) <= SOCKET_PATH_MAX) return plain;
+  const hashed = join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 16)}.sock`);
+  return Buffer.byteLength(hashed) <= SOCKET_PATH_MAX ? hashed : null;
+}
+
 export function daemonPaths(socket: SocketChoice) {
   const dir = homeDir('daemon');
   const key = keyOf(socket);
-  return { dir, pid: join(dir, `${key}.pid`), starting: join(dir, `${key}.starting`), log: join(dir, `${key}.log`), panes: join(dir, `${key}.panes.json`) };
+  return {
+    dir,
+    pid: join(dir, `${key}.pid`),
+    starting: join(dir, `${key}.starting`),
+    log: join(dir, `${key}.log`),
+    panes: join(dir, `${key}.panes.json`),
+    events: eventsPath(dir, key),
+  };
 }
 
 export function alive(pid: number): boolean {

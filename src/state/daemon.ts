@@ -2,7 +2,8 @@ import { Server } from '../tmux/server.js';
 import { resolveSocket, type SocketChoice } from '../tmux/exec.js';
 import { version } from '../version.js';
 import { claimPidFile, daemonPaths, readDaemon, releasePidFile } from './daemon-client.js';
-import { Monitor } from './monitor.js';
+import { Monitor, type PublishedTick } from './monitor.js';
+import { EventServer } from './event-server.js';
 import { SnapshotWriter, removeSnapshot } from './snapshot.js';
 import { ControlClient, MONITOR_SESSION } from '../tmux/control.js';
 import type { NotifyConfig } from '../config/types.js';
@@ -29,6 +30,8 @@ export async function runDaemon(): Promise<number> {
     return 0;
   }
   let stopping = false;
+  /** Why the daemon leaves, for the event API's monitor-exit. */
+  let exitReason = 'stopped';
   const stop = () => {
     stopping = true;
   };
@@ -52,10 +55,12 @@ export async function runDaemon(): Promise<number> {
     return notify;
   };
 
+  const events = await openEvents(socket);
   try {
     while (!stopping) {
       if (!(await server.isRunning())) {
         log('tmux server is gone; exiting');
+        exitReason = 'the tmux server is gone';
         break;
       }
       let ctl: ControlClient;
@@ -73,12 +78,18 @@ export async function runDaemon(): Promise<number> {
       const reap = () => void server.reapChildren().catch(() => undefined);
       const snap = new SnapshotWriter(socket);
       const monitored = Server.overControl(ctl);
-      const monitor = new Monitor(monitored, { socketLabel: server.label, notifyFor, log, reap, snapshot: (rows, at) => snap.write(rows, at) });
+      // The snapshot file first: a client woken by an event that reads it sees the same tick.
+      const published = ({ rows, views, at }: PublishedTick) => {
+        snap.write(rows, at);
+        events?.publish(views, at);
+      };
+      const monitor = new Monitor(monitored, { socketLabel: server.label, notifyFor, log, reap, published });
       let idleSince = Date.now();
       while (!stopping && !exited) {
         const mine = readDaemon(socket);
         if (mine && mine.pid !== process.pid) {
           log(`daemon ${mine.pid} (${mine.version}) took over; exiting`);
+          exitReason = `replaced by daemon ${mine.pid}`;
           stopping = true;
           break;
         }
@@ -90,6 +101,7 @@ export async function runDaemon(): Promise<number> {
             // Nothing to watch: leave, and take the hidden session along so an otherwise empty
             // server can exit. The next amux command starts a new monitor.
             log('no live amux sessions; exiting');
+            exitReason = 'no live amux sessions';
             await monitored.killSessionNamed(MONITOR_SESSION).catch(() => undefined);
             stopping = true;
             break;
@@ -104,9 +116,25 @@ export async function runDaemon(): Promise<number> {
       if (exited && !stopping) log('control connection ended; reconnecting');
     }
   } finally {
+    await events?.close(exitReason);
     removeSnapshot(socket);
     releasePidFile(socket);
     await server.unsetGlobalOption('@amux_daemon_ready').catch(() => undefined);
   }
   return 0;
+}
+
+/** The event API of this daemon (see event-server.ts), or null when it cannot listen: readers then poll. */
+async function openEvents(socket: SocketChoice): Promise<EventServer | null> {
+  const path = daemonPaths(socket).events;
+  if (!path) {
+    log('no event socket: its path under AMUX_HOME is too long for a unix socket');
+    return null;
+  }
+  try {
+    return await EventServer.listen(path, log);
+  } catch (e) {
+    log(`no event socket: ${(e as Error).message}`);
+    return null;
+  }
 }

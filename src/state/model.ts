@@ -39,14 +39,23 @@ export interface SessionView {
   lastOutputAt: number | null;
 }
 
-/** Last output time: the log's modification time (ms precision), else tmux's window activity. */
-export function lastOutputAt(rec: SessionRecord, pane: PaneRow | null): number | null {
+/** The log's modification time (ms precision) when it has any content: when output last came. */
+export function logOutputAt(rec: SessionRecord): number | null {
   try {
     const st = statSync(rec.logFile);
     if (st.size > 0) return st.mtimeMs;
   } catch {
     /* no log yet */
   }
+  return null;
+}
+
+/**
+ * Last output time: the log's modification time, else tmux's window activity. The monitor
+ * passes the log time it has just stat'ed (`logAt`) rather than stat the log twice.
+ */
+export function lastOutputAt(rec: SessionRecord, pane: PaneRow | null, logAt: number | null = logOutputAt(rec)): number | null {
+  if (logAt !== null) return logAt;
   return pane && pane.windowActivity > 0 ? pane.windowActivity * 1000 : null;
 }
 
@@ -68,12 +77,14 @@ function baseState(rec: SessionRecord, pane: PaneRow | null): Pick<SessionView, 
   return { state: 'running', stateSince: Date.parse(rec.createdAt), reason: 'process alive (no state published yet)', exitCode: null, exitSignal: null };
 }
 
+/** One record joined with its pane (already matched); `logAt` as in `lastOutputAt`. */
+export function viewOf(record: SessionRecord, pane: PaneRow | null, logAt?: number | null): SessionView {
+  return { record, pane, ...baseState(record, pane), lastOutputAt: lastOutputAt(record, pane, logAt) };
+}
+
 export function buildViews(records: SessionRecord[], panes: PaneRow[]): SessionView[] {
   const byPane = new Map(panes.map((p) => [p.paneId, p]));
-  return records.map((record) => {
-    const pane = matchPane(record, byPane);
-    return { record, pane, ...baseState(record, pane), lastOutputAt: lastOutputAt(record, pane) };
-  });
+  return records.map((record) => viewOf(record, matchPane(record, byPane)));
 }
 
 /** Records of this server, joined with one whole-server read. */

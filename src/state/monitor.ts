@@ -3,8 +3,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import type { PaneRow } from '../tmux/formats.js';
 import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
-import type { State } from './model.js';
-import { matchPane } from './model.js';
+import type { SessionView, State } from './model.js';
+import { matchPane, viewOf } from './model.js';
 import { unstamped } from '../session/identity.js';
 import { Registry } from '../session/registry.js';
 import { STATE_ICON, summaryText } from './present.js';
@@ -41,8 +41,17 @@ export interface MonitorOptions {
    * `Server.reapChildren` (a plain client call, never over control mode) makes such a child.
    */
   reap?: () => void;
-  /** Receives, after each tick, the amux panes as published (see snapshot.ts). */
-  snapshot?: (rows: PaneRow[], at: number) => void;
+  /**
+   * Receives, after each tick, what was just published: the amux panes (the snapshot file, see
+   * snapshot.ts) and every record's view (the event API, see event-server.ts), read at `at`.
+   */
+  published?: (tick: PublishedTick) => void;
+}
+
+export interface PublishedTick {
+  rows: PaneRow[];
+  views: SessionView[];
+  at: number;
 }
 
 /**
@@ -157,7 +166,7 @@ export class Monitor {
       this.first = false;
     }
     await Promise.all(writes.map((w) => w.catch((e: Error) => this.opts.log?.(`publish failed: ${e.message}`))));
-    this.opts.snapshot?.(rows.filter((r) => !unstamped(r)), now);
+    this.opts.published?.({ rows: rows.filter((r) => !unstamped(r)), views: plan.map((p) => viewOf(p.rec, p.pane, p.outputAt)), at: now });
     return { sessions: plan.length, live: plan.filter((p) => p.pane && !p.pane.paneDead).length, captured: captures.filter((c) => c !== null).length, changed };
   }
 
