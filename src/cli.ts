@@ -15,11 +15,10 @@ const MODULES: Record<string, Loader> = {
   stop: () => import('./commands/stop.js'),
   rm: () => import('./commands/rm.js'),
   logs: () => import('./commands/logs.js'),
-  tail: () => import('./commands/logs.js'),
+  tail: () => import('./commands/tail.js'),
   doctor: () => import('./commands/doctor.js'),
   demo: () => import('./commands/demo.js'),
   init: () => import('./commands/init.js'),
-  config: () => import('./commands/config.js'),
   daemon: () => import('./commands/daemon.js'),
   explain: () => import('./commands/explain.js'),
   send: () => import('./commands/send.js'),
@@ -47,7 +46,13 @@ const WS_MODULES: Record<string, Loader> = {
   diff: () => import('./commands/ws/diff.js'),
   merge: () => import('./commands/ws/merge.js'),
 };
-const NESTED: Record<string, Record<string, Loader>> = { ws: WS_MODULES, workspace: WS_MODULES };
+/** `amux config VERB`. */
+const CONFIG_MODULES: Record<string, Loader> = {
+  show: () => import('./commands/config/show.js'),
+  validate: () => import('./commands/config/validate.js'),
+  edit: () => import('./commands/config/edit.js'),
+};
+const NESTED: Record<string, Record<string, Loader>> = { ws: WS_MODULES, workspace: WS_MODULES, config: CONFIG_MODULES };
 
 /**
  * The loaders for a command line's leading words: the verb's module, or for a nested verb its
@@ -59,7 +64,7 @@ function loadersFor(words: string[]): Loader[] {
   const nested = verb ? NESTED[verb] : undefined;
   if (nested) return sub && nested[sub] ? [nested[sub]!] : Object.values(nested);
   if (verb && MODULES[verb]) return [MODULES[verb]!];
-  return [...Object.values(MODULES), ...Object.values(WS_MODULES)];
+  return [...Object.values(MODULES), ...Object.values(NESTED).flatMap((n) => Object.values(n))];
 }
 
 async function loadCommands(words: string[]): Promise<CommandClass[]> {

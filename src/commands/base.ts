@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { AmuxError } from '../util/errors.js';
+import { AmuxError, UsageError } from '../util/errors.js';
 import { openContext, type CoreContext } from '../core/context.js';
 
 /**
@@ -46,3 +46,11 @@ export abstract class AmuxCommand extends Command {
 
 /** `--json`, as every command that prints something declares it (the output goes through `json()`). */
 export const jsonOption = (what = 'the result') => Option.Boolean('--json', false, { description: `Print ${what} as JSON for scripts` });
+
+/** A `-n N` line count: a whole number from `min` (undefined when the option was not given). */
+export function parseCount(v: string | undefined, min = 0): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`-n takes a ${min > 0 ? 'positive ' : ''}number of lines, got "${v}"`);
+  return n;
+}

@@ -1,6 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { AmuxCommand } from './base.js';
-import { UsageError } from '../util/errors.js';
+import { AmuxCommand, parseCount } from './base.js';
 import { captureSession } from '../core/sessions.js';
 
 export class CaptureCommand extends AmuxCommand {
@@ -19,12 +18,7 @@ export class CaptureCommand extends AmuxCommand {
   ansi = Option.Boolean('--ansi', false, { description: 'Keep colours and attributes' });
 
   async run(): Promise<number> {
-    let n: number | undefined;
-    if (this.lines !== undefined) {
-      n = Number(this.lines);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`-n takes a positive number of lines, got "${this.lines}"`);
-    }
-    const r = await captureSession(await this.core(), { session: this.session, lines: n, ansi: this.ansi });
+    const r = await captureSession(await this.core(), { session: this.session, lines: parseCount(this.lines, 1), ansi: this.ansi });
     this.context.stdout.write(r.text);
     return 0;
   }

@@ -289,3 +289,14 @@ export function resolveAgent(config: Pick<AmuxConfig, 'agents'>, id: string): Ag
     `unknown agent "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; known agents: ${known.join(', ')} (define more under agents: in .amux/config.yaml, or run a command with amux run -c '...')`,
   );
 }
+
+/**
+ * The agents a project file may extend without a `command` of its own: the presets and the
+ * user file's agents (a user file itself extends only presets).
+ */
+export function baseAgentsFor(file: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const user = userConfigFile(env);
+  if (!user || user === file) return [...PRESET_IDS];
+  const { layer } = loadLayer(user, env);
+  return [...PRESET_IDS, ...Object.keys(layer.agents)];
+}
