@@ -37,7 +37,7 @@ export async function benchPs(): Promise<Row[]> {
       { what: 'ps / floor', value: `${ratio.toFixed(2)}×`, goal: '≤ 1.5×', ok: ratio <= 1.5 },
     ];
   } finally {
-    b.cleanup();
+    await b.cleanup();
   }
 }
 
@@ -56,7 +56,7 @@ export async function benchLaunch(): Promise<Row[]> {
       }
       rows.push({ what: 'amux run -c CMD --count 20 (median of 3)', value: fmt(median(times)) });
     } finally {
-      b.cleanup();
+      await b.cleanup();
     }
   }
   // 20 separate concurrent amux run processes.
@@ -70,7 +70,7 @@ export async function benchLaunch(): Promise<Row[]> {
       const bad = rs.filter((r) => r.code !== 0).length;
       rows.push({ what: `20 concurrent amux run processes${bad ? ` (${bad} failed)` : ''}`, value: fmt(ms), goal: '< 2 s', ok: ms < 2000 && bad === 0 });
     } finally {
-      b.cleanup();
+      await b.cleanup();
     }
   }
   // tmuxp loading 20 windows from YAML, for comparison.
@@ -87,7 +87,7 @@ export async function benchLaunch(): Promise<Row[]> {
     } catch (e) {
       rows.push({ what: 'tmuxp load -d, 20 windows', value: `not measured (${(e as Error).message.split('\n')[0]})` });
     } finally {
-      b.cleanup();
+      await b.cleanup();
     }
   }
   const amuxCount = rows[0]!;

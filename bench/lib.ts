@@ -1,6 +1,7 @@
 /** Small helpers shared by the benchmarks: private servers, timing, percentiles, the CLI. */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, realpathSync } from 'node:fs';
+import { mkdtempSync, realpathSync } from 'node:fs';
+import { teardown } from '../test/helpers.ts';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,17 +37,9 @@ export class BenchEnv {
   tmux(args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', env: this.env });
   }
-  cleanup(): void {
-    try {
-      execFileSync('tmux', ['-L', this.socket, 'kill-server'], { stdio: 'ignore' });
-    } catch {
-      /* not running */
-    }
-    // tmux can leave its socket file behind: remove ours, by its exact path.
-    rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
-    // The monitor may still be writing its last files as it notices the server is gone.
-    execFileSync('sleep', ['0.3']);
-    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  /** Kills the server and waits for every process of this bench (monitor, log writers) to exit. */
+  cleanup(): Promise<void> {
+    return teardown({ sockets: [this.socket], home: this.env.AMUX_HOME!, dir: this.dir });
   }
 }
 

@@ -106,7 +106,7 @@ export async function benchState(): Promise<Row[]> {
     }
     rows.push({ what: 'send (wait for reply) minus the agent’s own turn time (median)', value: fmt(median(overhead)) });
   } finally {
-    b.cleanup();
+    await b.cleanup();
   }
   return rows;
 }

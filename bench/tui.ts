@@ -97,17 +97,7 @@ export async function benchTui(): Promise<Record<string, number | string>> {
     }
     return out;
   } finally {
-    // The monitor may still write into AMUX_HOME while the server goes: retry once.
-    try {
-      b.cleanup();
-    } catch {
-      await sleep(500);
-      try {
-        b.cleanup();
-      } catch {
-        /* leave the temp folder */
-      }
-    }
+    await b.cleanup();
   }
 }
 

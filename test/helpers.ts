@@ -122,57 +122,70 @@ export class TestEnv {
 
   /** The pids of every process started for this test: each carries this test's AMUX_HOME. */
   processes(): number[] {
-    const mark = Buffer.from(`\0AMUX_HOME=${this.home}\0`);
-    const pids: number[] = [];
-    for (const e of readdirSync('/proc')) {
-      if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
-      try {
-        const environ = Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${e}/environ`)]);
-        if (environ.includes(mark)) pids.push(Number(e));
-      } catch {
-        /* gone, or not ours to read */
-      }
-    }
-    return pids;
+    return processesOf(this.home);
   }
 
   /**
    * Kills this test's tmux servers, waits for everything the test started (monitor, log
    * writers, TUIs, control clients) to exit, then removes the socket files and the temp dir.
-   * A process still there after 5 s is killed by pid (it is ours: it carries our AMUX_HOME).
    */
   async cleanup(): Promise<void> {
-    for (const s of this.sockets) {
-      try {
-        execFileSync('tmux', ['-L', s, 'kill-server'], { stdio: 'ignore' });
-      } catch {
-        /* not running */
-      }
-    }
-    const deadline = Date.now() + 5000;
-    let left = this.processes();
-    while (left.length > 0 && Date.now() < deadline) {
-      await sleep(50);
-      left = this.processes();
-    }
-    for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
-      if (left.length === 0) break;
-      for (const pid of left) {
-        try {
-          process.kill(pid, sig);
-        } catch {
-          /* gone */
-        }
-      }
-      const until = Date.now() + 2000;
-      while ((left = this.processes()).length > 0 && Date.now() < until) await sleep(50);
-    }
-    if (left.length > 0) throw new Error(`cleanup: processes of this test would not exit: ${left.join(' ')}`);
-    // tmux can leave its socket file behind: remove ours, by their exact paths.
-    const sockDir = join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
-    for (const s of this.sockets) rmSync(join(sockDir, s), { force: true });
-    rmSync(this.dir, { recursive: true, force: true });
+    await teardown({ sockets: this.sockets, home: this.home, dir: this.dir });
   }
+}
+
+/** The pids of every process whose environment carries `AMUX_HOME=home` (started for one test or bench). */
+export function processesOf(home: string): number[] {
+  const mark = Buffer.from(`\0AMUX_HOME=${home}\0`);
+  const pids: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    try {
+      const environ = Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${e}/environ`)]);
+      if (environ.includes(mark)) pids.push(Number(e));
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return pids;
+}
+
+/**
+ * Kills the given private tmux servers, waits for every process that carries `home` to exit
+ * (killing by pid what is still there after 5 s: it is ours, it carries our unique temp path),
+ * then removes the socket files and `dir`. Shared by the tests and the benchmarks.
+ */
+export async function teardown(o: { sockets: string[]; home: string; dir: string }): Promise<void> {
+  for (const s of o.sockets) {
+    try {
+      execFileSync('tmux', ['-L', s, 'kill-server'], { stdio: 'ignore' });
+    } catch {
+      /* not running */
+    }
+  }
+  const deadline = Date.now() + 5000;
+  let left = processesOf(o.home);
+  while (left.length > 0 && Date.now() < deadline) {
+    await sleep(50);
+    left = processesOf(o.home);
+  }
+  for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
+    if (left.length === 0) break;
+    for (const pid of left) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* gone */
+      }
+    }
+    const until = Date.now() + 2000;
+    while ((left = processesOf(o.home)).length > 0 && Date.now() < until) await sleep(50);
+  }
+  if (left.length > 0) throw new Error(`cleanup: processes would not exit: ${left.join(' ')}`);
+  // tmux can leave its socket file behind: remove ours, by their exact paths.
+  const sockDir = join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
+  for (const s of o.sockets) rmSync(join(sockDir, s), { force: true });
+  rmSync(o.dir, { recursive: true, force: true });
 }
 
 /** Polls `fn` until it returns a truthy value or the time runs out; returns the last value. */

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { basename } from 'node:path';
 import { AmuxCommand, jsonOption } from './base.js';
-import { listViews } from '../core/sessions.js';
+import { listSessions, listViews } from '../core/sessions.js';
 import { watchSessions } from '../core/watch.js';
 import type { CoreContext } from '../core/context.js';
 import { viewJson, type SessionView } from '../state/model.js';
@@ -39,11 +39,12 @@ export class PsCommand extends AmuxCommand {
     const filter = { all: this.all, here: this.here, workspace: this.workspace, agent: this.agent, tag: this.tag };
     const read = async () => listViews(ctx, filter);
     if (this.watch) return this.watchLoop(ctx, read);
-    const { views, hidden, damaged } = await read();
     if (this.jsonOut) {
-      this.json(views.map(viewJson));
+      const { sessions, damaged } = await listSessions(ctx, filter);
+      this.json(sessions);
       for (const d of damaged) this.err(`amux: damaged record ${d.file}: it ${d.problem} (amux rm ${d.id} removes it)`);
     } else {
+      const { views, hidden, damaged } = await read();
       this.context.stdout.write(formatPs(views, hidden));
       for (const d of damaged) this.out(`damaged  ${d.id.slice(0, 8)}  ${d.file} ${d.problem} (amux rm ${d.id} removes it)`);
     }

@@ -6,15 +6,15 @@
  */
 import type { CoreContext } from './context.js';
 import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
-import { buildViews, viewJson, type SessionView } from '../state/model.js';
-import { filterViews, sortViews, type ViewFilter } from '../state/select.js';
+import { buildViews, viewJson, type SessionView, type SessionInfo } from '../state/model.js';
+import { filterInfos, filterViews, sortInfos, sortViews, type ViewFilter } from '../state/select.js';
 import { invalidateSnapshot } from '../state/snapshot.js';
 import type { SessionRecord } from '../session/types.js';
 import { stampedWith } from '../session/identity.js';
 import { DamagedRecordError, MIN_ID_PREFIX, type DamagedRecord } from '../session/registry.js';
 import { isLive } from '../state/model.js';
 
-export type SessionInfo = ReturnType<typeof viewJson>;
+export type { SessionInfo };
 
 /** A lazy value computed once. */
 function memo<T>(f: () => Promise<T>): () => Promise<T> {
@@ -94,6 +94,16 @@ export async function listViews(ctx: CoreContext, input: ListInput = {}): Promis
 }
 
 export async function listSessions(ctx: CoreContext, input: ListInput = {}): Promise<ListOutput> {
+  // The monitor's last tick, when the registry has not changed since: one file instead of every
+  // record, log and pane (the fast path of `ps --json`).
+  const { readPublishedSessions } = await import('../state/snapshot.js');
+  const pub = readPublishedSessions(ctx.server.socket, ctx.registry.stamp());
+  if (pub) {
+    const filter: ViewFilter = { ...input };
+    if (input.here) filter.project = (await ctx.config()).projectRoot;
+    const shown = sortInfos(filterInfos(pub.sessions, filter));
+    return { sessions: shown, hidden: pub.sessions.length - shown.length, damaged: pub.damaged };
+  }
   const { views, hidden, damaged } = await listViews(ctx, input);
   return { sessions: views.map(viewJson), hidden, damaged };
 }

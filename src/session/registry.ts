@@ -259,21 +259,33 @@ export class Registry {
     }
   }
 
-  private cache: { stamp: string; records: SessionRecord[] } | null = null;
+  private cache: { stamp: string; records: SessionRecord[]; damaged: DamagedRecord[] } | null = null;
+
+  /**
+   * The registry folder's identity right now: any record written, added or removed changes it
+   * (records are replaced by rename, which touches the folder).
+   */
+  stamp(): string {
+    try {
+      const st = statSync(this.dir);
+      return `${st.mtimeMs}:${st.ctimeMs}:${readdirSync(this.dir).length}`;
+    } catch {
+      return '';
+    }
+  }
+
+  /** The stamp and damaged files of the last `listFor` read (what the monitor publishes with its views). */
+  get cached(): { stamp: string; damaged: DamagedRecord[] } {
+    return { stamp: this.cache?.stamp ?? '', damaged: this.cache?.damaged ?? [] };
+  }
 
   /**
    * The records of one tmux server, re-read only when the registry folder changed (a record
    * written, added or removed): for long-lived readers (the monitor, the TUI) that look every tick.
    */
   listFor(socketLabel: string, force = false): SessionRecord[] {
-    let stamp = '';
-    try {
-      const st = statSync(this.dir);
-      stamp = `${st.mtimeMs}:${st.ctimeMs}:${readdirSync(this.dir).length}`;
-    } catch {
-      /* no folder yet */
-    }
-    if (force || !stamp || this.cache?.stamp !== stamp) this.cache = { stamp, records: this.list() };
+    const stamp = this.stamp();
+    if (force || !stamp || this.cache?.stamp !== stamp) this.cache = { stamp, ...this.scan() };
     return this.cache.records.filter((r) => r.tmux.socket === socketLabel);
   }
 

@@ -79,9 +79,9 @@ export async function runDaemon(): Promise<number> {
       const snap = new SnapshotWriter(socket);
       const monitored = Server.overControl(ctl);
       // The snapshot file first: a client woken by an event that reads it sees the same tick.
-      const published = ({ rows, views, at }: PublishedTick) => {
-        snap.write(rows, at);
-        events?.publish(views, at);
+      const published = (tick: PublishedTick) => {
+        snap.write(tick);
+        events?.publish(tick.views, tick.at);
       };
       const monitor = new Monitor(monitored, { socketLabel: server.label, notifyFor, log, reap, published });
       let idleSince = Date.now();

@@ -119,3 +119,6 @@ export function viewJson(v: SessionView) {
     tmux: { socket: r.tmux.socket, session: r.tmux.session, sessionId: r.tmux.sessionId, window: r.tmux.window, pane: r.tmux.pane },
   };
 }
+
+/** A session in its stable JSON form (what `ps --json`, the web API and MCP show). */
+export type SessionInfo = ReturnType<typeof viewJson>;

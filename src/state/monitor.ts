@@ -6,7 +6,7 @@ import type { SessionRecord } from '../session/types.js';
 import type { SessionView, State } from './model.js';
 import { matchPane, viewOf } from './model.js';
 import { unstamped } from '../session/identity.js';
-import { Registry } from '../session/registry.js';
+import { Registry, type DamagedRecord } from '../session/registry.js';
 import { STATE_ICON, summaryText } from './present.js';
 import type { ExplainData } from './publish.js';
 import { evaluate, initialMemory, type Memory } from './evaluate.js';
@@ -52,6 +52,8 @@ export interface PublishedTick {
   rows: PaneRow[];
   views: SessionView[];
   at: number;
+  /** The registry as it was read for this tick (see Registry.stamp), and its damaged files. */
+  registry: { stamp: string; damaged: DamagedRecord[] };
 }
 
 /**
@@ -166,7 +168,7 @@ export class Monitor {
       this.first = false;
     }
     await Promise.all(writes.map((w) => w.catch((e: Error) => this.opts.log?.(`publish failed: ${e.message}`))));
-    this.opts.published?.({ rows: rows.filter((r) => !unstamped(r)), views: plan.map((p) => viewOf(p.rec, p.pane, p.outputAt)), at: now });
+    this.opts.published?.({ rows: rows.filter((r) => !unstamped(r)), views: plan.map((p) => viewOf(p.rec, p.pane, p.outputAt)), at: now, registry: this.registry.cached });
     return { sessions: plan.length, live: plan.filter((p) => p.pane && !p.pane.paneDead).length, captured: captures.filter((c) => c !== null).length, changed };
   }
 

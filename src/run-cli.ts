@@ -1,0 +1,28 @@
+/**
+ * Runs a command line with clipanion over the given command classes. Each command bundle carries
+ * its own copy (see scripts/build.mjs), so only what the command line needs is ever loaded.
+ */
+import { Cli, Builtins, type CommandClass } from 'clipanion';
+import { version } from './version.js';
+
+export async function runCli(argv: string[], commands: CommandClass[]): Promise<number> {
+  const colors = !process.env.NO_COLOR && process.stdout.isTTY === true && process.env.TERM !== 'dumb';
+  const cli = new Cli({ binaryLabel: 'amux', binaryName: 'amux', binaryVersion: version, enableColors: colors });
+  cli.register(Builtins.HelpCommand);
+  cli.register(Builtins.VersionCommand);
+  for (const c of commands) cli.register(c);
+  let command;
+  try {
+    command = cli.process(argv);
+  } catch (e) {
+    process.stderr.write(cli.error(e as Error, { colored: colors }));
+    return 2;
+  }
+  try {
+    // The parsed command is run as is: the command line is not parsed twice.
+    return await cli.run(command, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, colorDepth: colors ? 8 : 1 });
+  } catch (e) {
+    process.stderr.write(`amux: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
