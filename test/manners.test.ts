@@ -34,6 +34,23 @@ describe('ecosystem manners', () => {
     assert.match((await env.amux(['--version'])).stdout, /^\d+\.\d+\.\d+/);
   });
 
+  test('amux help and amux help CMD work; a reader that stops early is no error', async () => {
+    const all = await env.amux(['help']);
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stdout, /amux ps/);
+    const one = await env.amux(['help', 'ws', 'create']);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout, /amux ws create/);
+    assert.match(one.stdout, /Examples/);
+    // `amux logs S | head -c 1` with a closed pipe (more output than a pipe holds): no stack trace.
+    assert.equal((await env.amux(['run', '-c', 'seq 1 200000; sleep 60', '--name', 'chatty'])).code, 0);
+    assert.ok(await waitFor(async () => (await env.amux(['logs', 'chatty', '-n', '1'])).stdout.includes('200000')), 'the log is complete');
+    const errFile = join(env.dir, 'epipe.err');
+    const out = execFileSync('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'dist', 'cli.js'))} logs chatty 2>${errFile} | head -c 1`], { env: env.env, encoding: 'utf8' });
+    assert.equal(out, '1');
+    assert.equal(readFileSync(errFile, 'utf8'), '', 'no EPIPE stack trace');
+  });
+
   test('one server, however it is named: $TMUX inside it and -L outside see the same sessions', async () => {
     assert.equal((await env.amux(['run', '-c', 'sleep 60', '--name', 'fromoutside'])).code, 0);
     const socketPath = env.tmux(['display-message', '-p', '#{socket_path}']).trim();
