@@ -136,6 +136,12 @@ export class ControlClient extends EventEmitter {
       await Promise.race([c.attached, sleep(500), timeout]);
       if (c.exited !== null) throw new ControlClosedError(['-C'], c.exited);
       c.clientName = lines[0] ?? '';
+      // Our first command can run before the client's own attach has finished (the two race);
+      // its name is then not known yet: ask again, now that the attach is done.
+      for (let i = 0; i < 5 && !c.clientName; i++) {
+        await sleep(20);
+        c.clientName = (await Promise.race([c.command(['display-message', '-p', '#{client_name}']), timeout]))[0] ?? '';
+      }
       return c;
     } catch (e) {
       c.kill();
