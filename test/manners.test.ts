@@ -34,6 +34,15 @@ describe('ecosystem manners', () => {
     assert.match((await env.amux(['--version'])).stdout, /^\d+\.\d+\.\d+/);
   });
 
+  test('tui --help lists every key the ? overlay shows', async () => {
+    const { HELP_LINES } = await import('../src/tui/keys.ts');
+    const help = (await env.amux(['tui', '--help'])).stdout.replace(/\s+/g, ' ');
+    for (const line of HELP_LINES.filter((l) => !l.startsWith('{bold}'))) {
+      const words = line.trim().split(/ {2,}/)[1]!; // the description of the first key on the line
+      assert.ok(help.includes(words), `tui --help mentions "${words}"`);
+    }
+  });
+
   test('amux help and amux help CMD work; a reader that stops early is no error', async () => {
     const all = await env.amux(['help']);
     assert.equal(all.code, 0, all.stderr);

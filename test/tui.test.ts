@@ -235,7 +235,7 @@ describe('amux tui', () => {
     assert.ok(Date.now() - t1 <= 2000);
   });
 
-  test('y answers yes to a waiting dialog, Esc answers no (waiting sessions sort first)', async () => {
+  test('y answers yes to a waiting dialog, N answers no, Esc never reaches the agent (waiting sessions sort first)', async () => {
     for (const name of ['asker', 'asker2']) {
       const r = await env.amux(['run', 'claude', '--name', name, '-e', 'FAKE_START=turn', '-e', 'FAKE_SCRIPT=permission,done', '-e', 'FAKE_SCRIPT_NEXT=done']);
       assert.equal(r.code, 0, r.stderr);
@@ -257,9 +257,13 @@ describe('amux tui', () => {
     assert.ok(await waitFor(() => /Done/.test(env.tmux(['capture-pane', '-p', '-t', pane2])), 10_000), 'asker2 went on after yes');
 
     await tui.select('asker');
+    await tui.waitScreen((s) => /y yes {2}N no/.test(s), 'the answer keys in the footer for a waiting session');
     await sleep(100);
     tui.keys('Escape');
-    await tui.waitScreen((s) => /sent Escape to asker\b/.test(s), 'the Escape sent');
+    await sleep(1500);
+    assert.equal((await find('asker'))?.state, 'waiting', 'Esc sent nothing: asker still waits');
+    tui.keys('N');
+    await tui.waitScreen((s) => /sent Escape to asker\b/.test(s), 'the rejection sent');
     assert.ok(await waitFor(async () => (await find('asker'))?.state !== 'waiting', 10_000), 'asker no longer waits');
     // y on a session that is not waiting says so and sends nothing.
     await tui.select('alpha');

@@ -1,6 +1,9 @@
 import { Command } from 'clipanion';
 import { AmuxCommand } from './base.js';
 import { AmuxError } from '../util/errors.js';
+import { helpText } from '../tui/keys.js';
+
+const keysHelp = helpText;
 
 export class TuiCommand extends AmuxCommand {
   static override paths = [['tui']];
@@ -9,7 +12,9 @@ export class TuiCommand extends AmuxCommand {
     details: `
       A full-screen view of every amux session on the tmux server: state (waiting and stuck first) with time in state, last output, and a live preview of the selected session's screen with its colours.
 
-      Keys: \`j\`/\`k\` move, \`Enter\` attaches (detach to come back), \`s\` sends a prompt, \`y\` answers yes to a waiting dialog, \`n\` starts a session, \`x\` stops, \`d\` removes, \`r\` renames, \`t\` tags, \`a\` archives, \`w\` workspaces, \`l\` logs, \`/\` filters, \`?\` shows them all, \`q\` quits.
+      Keys (\`?\` shows them in the TUI):
+
+${keysHelp()}
 
       The config (.amux/config.yaml) is watched: edits to agents apply at once; an invalid edit shows its error and the last good config stays in use.
     `,

@@ -17,7 +17,8 @@ import type { Registry } from '../session/registry.js';
 import { buildViews, type SessionView } from '../state/model.js';
 import { readSnapshot } from '../state/snapshot.js';
 import { summaryText, STATE_ICON } from '../state/present.js';
-import { approveKeys } from '../agents/index.js';
+import { approveKeys, rejectKeys } from '../agents/index.js';
+import { HELP_LINES } from './keys.js';
 import { createScreen, type Blessed } from './blessed.js';
 import { columnsFor, displayWidth, escTags, fit, headerLine, previewWindow, rowLine, stateWord } from './format.js';
 import { buildRows, firstSession, indexOfSession, lastSession, moveSelection, type Row } from './model.js';
@@ -42,31 +43,6 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   return app.run();
 }
 
-export const HELP_LINES = [
-  '{bold}Sessions{/bold}',
-  '  j / k, ↓ / ↑     move the selection         g / G   first / last',
-  '  Enter            attach (inside tmux: switch or popup; detach to return)',
-  '  n                new session (agent, workspace, optional prompt)',
-  '  s                send a prompt to the selected session',
-  '  y                answer yes to a waiting dialog (1 for Claude, y for others)',
-  '  1-9              choose that option in a waiting dialog',
-  '  Esc              send Escape to a waiting session (else clear the filter)',
-  '  x                stop (C-c, then kill after 5 s)',
-  '  d                remove (kills it, forgets it, deletes its log; asks first)',
-  '  r                rename            t   edit tags',
-  '  a                archive / unarchive          A   show archived sessions',
-  '  l                logs of the selected session',
-  '  w                workspaces (create, remove)',
-  '  /                filter (name, agent, workspace, state, #tag)',
-  '  v                group by workspace on / off',
-  '{bold}Preview{/bold}',
-  '  PgUp / PgDn, C-u / C-d   scroll back into history (mouse wheel too)',
-  '  End              back to the live screen',
-  '{bold}Other{/bold}',
-  '  R                refresh now       ?   this help        q   quit',
-  '  Mouse: click selects, click again attaches, wheel scrolls.',
-  '  Overlays and prompts close with Esc (or ? / q) before anything else.',
-];
 
 type Level = 'info' | 'ok' | 'error';
 
@@ -306,7 +282,10 @@ export class TuiApp implements ModalHost {
       return `{${color}-fg}${escTags(fit(' ' + this.status.text, w))}{/${color}-fg}`;
     }
     if (this.config.error) return `{red-fg}${escTags(fit(' config: ' + this.config.error, w))}{/red-fg}`;
-    const hints = '⏎ attach  s send  y yes  n new  x stop  d rm  r rename  t tag  a archive  w ws  l logs  / filter  ? help  q quit';
+    const v = this.selectedView();
+    // A waiting session's answers come first: the deliberate keys, never Esc.
+    const answers = v?.state === 'waiting' ? `y yes  N no  1-9 option · ${v.record.name} waits  ` : '';
+    const hints = `${answers}⏎ attach  s send  n new  x stop  d rm  r rename  t tag  a archive  w ws  l logs  / filter  ? help  q quit`;
     return `{gray-fg}${escTags(fit(' ' + hints, w))}{/gray-fg}`;
   }
 
@@ -605,6 +584,8 @@ export class TuiApp implements ModalHost {
         return void this.escape();
       case ch === 'y':
         return void this.answer('yes');
+      case ch === 'N':
+        return void this.answer('no');
       case ch !== undefined && /^[1-9]$/.test(ch):
         return void this.answer(ch!);
       case ch === 'v':
@@ -674,9 +655,8 @@ export class TuiApp implements ModalHost {
     apply(r === null ? before : r);
   }
 
+  /** Esc only clears the filter: it never sends anything to an agent (rejecting a dialog is N). */
   private async escape(): Promise<void> {
-    const v = this.selectedView();
-    if (v && v.state === 'waiting' && v.pane && !v.pane.paneDead) return this.sendKeysTo(v, ['Escape'], 'Escape');
     if (this.filter) {
       this.filter = '';
       this.rebuildRows();
@@ -691,7 +671,7 @@ export class TuiApp implements ModalHost {
     const v = this.selectedView();
     if (!v) return;
     if (v.state !== 'waiting') return this.flash(`${v.record.name} is ${v.state}, not waiting for an answer (Enter attaches)`, 'error');
-    const keys = what === 'yes' ? [...approveKeys(v.record.detector)] : [what];
+    const keys = what === 'yes' ? [...approveKeys(v.record.detector)] : what === 'no' ? [...rejectKeys(v.record.detector)] : [what];
     return this.sendKeysTo(v, keys, keys.join(' '));
   }
 
