@@ -220,6 +220,16 @@ describe('run / ps / logs / stop / rm', () => {
     assert.match(r.stderr, /ticker exited with code 0/);
   });
 
+  test("a dead session's capture shows what it printed, history included", async () => {
+    await env.amux(['run', '-c', 'printf "first\\nsecond\\nthird\\n"; exit 3', '--name', 'deadout']);
+    assert.ok(await waitFor(async () => (await find('deadout'))?.state === 'exited', 10_000), 'deadout exited');
+    const all = await env.amux(['capture', 'deadout']);
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal(all.stdout, 'first\nsecond\nthird\n');
+    assert.equal((await env.amux(['capture', 'deadout', '-n', '3'])).stdout, 'first\nsecond\nthird\n');
+    assert.equal((await env.amux(['capture', 'deadout', '-n', '1'])).stdout, 'third\n');
+  });
+
   test('tail says how the program ended and fails when it failed', async () => {
     await env.amux(['run', '-c', 'sleep 1; echo last-words; exit 3', '--name', 'failer']);
     const r = await env.amux(['tail', 'failer'], { timeoutMs: 20_000 });

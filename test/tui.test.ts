@@ -743,3 +743,22 @@ describe('tmux.socket in the config is the server of every command', () => {
     tmuxHere('kill-server');
   });
 });
+
+describe('the TUI preview of an exited session', () => {
+  const env = new TestEnv('tuidead');
+  after(() => env.cleanup());
+
+  test('shows what the program printed, not an empty screen', async () => {
+    assert.equal((await env.amux(['run', '-c', 'printf "first-line\\nsecond-line\\nlast-line\\n"; exit 3', '--name', 'gone1'])).code, 0);
+    assert.ok(await waitFor(async () => (await env.amuxJson<PsRow[]>(['ps', '--all', '--json'])).find((r) => r.name === 'gone1')?.state === 'exited', 10_000));
+    const t = new Tui(env, 'deadview', { width: 120, height: 40 });
+    try {
+      await t.select('gone1');
+      await t.waitScreen((s) => s.includes('first-line') && s.includes('last-line'), 'the exited session’s output in the preview');
+      assert.doesNotMatch(t.screen(), /Pane is dead/);
+      await t.quit();
+    } finally {
+      t.kill();
+    }
+  });
+});

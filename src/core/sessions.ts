@@ -13,6 +13,7 @@ import type { SessionRecord } from '../session/types.js';
 import { stampedWith } from '../session/identity.js';
 import { DamagedRecordError, MIN_ID_PREFIX, type DamagedRecord } from '../session/registry.js';
 import { isLive } from '../state/model.js';
+import { withoutDeadPaneLine } from '../tmux/formats.js';
 
 export type { SessionInfo };
 
@@ -249,13 +250,20 @@ export async function captureSession(ctx: CoreContext, input: CaptureInput): Pro
   const v = await resolveView(ctx, input.session);
   if (!v.pane) throw new AmuxError(`${v.record.name} is lost: tmux no longer has it`, { code: 'not_live' });
   const pane = ctx.server.pane(v.pane.paneId);
-  let text: string;
-  if (n === undefined) text = (await pane.capture({ escapes: input.ansi })).replace(/\n+$/, '\n');
-  else {
-    const all = (await pane.capture({ escapes: input.ansi, start: -n - v.pane.paneHeight })).replace(/\n+$/, '');
-    text = all.split('\n').slice(-n).join('\n') + '\n';
-  }
-  return { session: v.record.name, id: v.record.id, text };
+  const dead = v.pane.paneDead;
+  // A dead pane's screen is mostly empty (and ends in tmux's "Pane is dead" line): what the
+  // program printed is read from the whole history instead.
+  const start = dead ? '-' : n === undefined ? undefined : -n - v.pane.paneHeight;
+  let lines = (await pane.capture({ escapes: input.ansi, ...(start !== undefined ? { start } : {}) })).split('\n');
+  if (dead) lines = withoutDeadPaneLine(lines);
+  // The empty rows below the last output are not output.
+  let end = lines.length;
+  // eslint-disable-next-line no-control-regex
+  while (end > 0 && lines[end - 1]!.replace(/\x1b\[[0-9;]*m/g, '').trim() === '') end--;
+  lines = lines.slice(0, end);
+  const keep = n ?? (dead ? v.pane.paneHeight : lines.length);
+  const text = lines.slice(-keep).join('\n');
+  return { session: v.record.name, id: v.record.id, text: text ? text + '\n' : '' };
 }
 
 export interface SendInput {

@@ -136,3 +136,19 @@ export function parsePaneRows(stdout: string): PaneRow[] {
   }
   return rows;
 }
+
+/**
+ * The line tmux draws at the bottom of a dead pane kept by `remain-on-exit` ("Pane is dead
+ * (status 3, <date>)"): not the program's output. Readers showing what a program printed drop it.
+ */
+export function withoutDeadPaneLine(lines: string[]): string[] {
+  const out = [...lines];
+  for (let i = out.length - 1; i >= 0; i--) {
+    // eslint-disable-next-line no-control-regex
+    const plain = out[i]!.replace(/\x1b\[[0-9;]*m/g, '').trim();
+    if (plain === '') continue;
+    if (/^Pane is dead \(/.test(plain)) out.splice(i, 1);
+    break;
+  }
+  return out;
+}

@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Widgets } from 'blessed';
 import type { Server } from '../tmux/server.js';
-import type { PaneRow } from '../tmux/formats.js';
+import { withoutDeadPaneLine, type PaneRow } from '../tmux/formats.js';
 import { ServerNotRunningError, TmuxObjectNotFoundError } from '../tmux/errors.js';
 import { attachSession } from '../tmux/attach.js';
 import type { Registry } from '../session/registry.js';
@@ -472,7 +472,9 @@ export class TuiApp implements ModalHost {
     const key = this.previewKey(v);
     let text: string;
     try {
-      text = await this.server.pane(v.pane.paneId).capture({ escapes: true, joinWrapped: false, start: -(offset + H) });
+      // A dead pane: what it printed, from the whole history (its screen is mostly empty).
+      text = await this.server.pane(v.pane.paneId).capture({ escapes: true, joinWrapped: false, start: v.pane.paneDead ? '-' : -(offset + H) });
+      if (v.pane.paneDead) text = withoutDeadPaneLine(text.split('\n')).join('\n');
     } catch (e) {
       if (e instanceof TmuxObjectNotFoundError || e instanceof ServerNotRunningError) return;
       text = `(capture failed: ${(e as Error).message})`;
@@ -481,7 +483,7 @@ export class TuiApp implements ModalHost {
       if (!this.closed) this.previewAgain = true;
       return;
     }
-    const win = previewWindow(text, H, offset, W, v.pane.paneHeight || undefined);
+    const win = previewWindow(text, H, offset, W, v.pane.paneDead ? undefined : v.pane.paneHeight || undefined);
     this.previewOffset = win.offset;
     this.previewDone = key;
     this.previewAt = Date.now();
