@@ -47,7 +47,12 @@ describe('run / ps / logs / stop / rm', () => {
     assert.ok(text, 'the log holds the output');
     // the human table
     const table = await env.amux(['ps']);
-    assert.match(table.stdout, /^NAME\s+ID\s+AGENT\s+PROJECT\s+WORKSPACE\s+STATE\s+AGE\s+LAST OUTPUT/m);
+    assert.match(table.stdout, /^NAME\s+ID\s+AGENT\s+PROJECT\s+WORKSPACE\s+STATE\s+AGE\s+LAST OUTPUT\s+TAGS/m);
+    // Tags show in the table, and `amux tag S` alone lists them.
+    assert.equal((await env.amux(['tag', 'hello', 'web', 'demo'])).code, 0);
+    assert.match((await env.amux(['ps'])).stdout, /\bhello\b.*\bweb,demo\s*$/m);
+    assert.equal((await env.amux(['tag', 'hello'])).stdout, 'hello: web demo\n');
+    assert.equal((await env.amux(['tag', 'hello', '--remove', 'web', 'demo'])).code, 0);
     assert.match(table.stdout, /\bhello\b/);
   });
 

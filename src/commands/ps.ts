@@ -113,9 +113,10 @@ export function formatPs(views: SessionView[], hidden = 0, now = Date.now()): st
       stateWord(v, now),
       formatAge(now - Date.parse(r.createdAt)),
       lastOutputText(v, now),
+      truncate(r.tags.join(','), 30),
     ];
   });
-  return renderTable(['NAME', 'ID', 'AGENT', 'PROJECT', 'WORKSPACE', 'STATE', 'AGE', 'LAST OUTPUT'], rows);
+  return renderTable(['NAME', 'ID', 'AGENT', 'PROJECT', 'WORKSPACE', 'STATE', 'AGE', 'LAST OUTPUT', 'TAGS'], rows);
 }
 
 export const commands = [PsCommand];
