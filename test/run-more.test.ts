@@ -130,3 +130,44 @@ describe('demo', () => {
     assert.equal((await env.amuxJson<Row[]>(['ps', '--json', '--all'])).length, 0);
   });
 });
+
+describe('bulk stop and rm', () => {
+  const env = new TestEnv('bulk');
+  after(() => env.cleanup());
+
+  test('stop --tag / --all and rm --exited / --lost / --tag / --all, asking first (--yes without a terminal)', async () => {
+    type Row = { name: string; state: string };
+    const ps = async () => env.amuxJson<Row[]>(['ps', '--all', '--json']);
+    for (const n of ['b1', 'b2']) assert.equal((await env.amux(['run', '-c', 'sleep 300', '--name', n, '--tag', 'batch'])).code, 0);
+    assert.equal((await env.amux(['run', '-c', 'sleep 300', '--name', 'keeper'])).code, 0);
+    assert.equal((await env.amux(['run', '-c', 'exit 0', '--name', 'done1'])).code, 0);
+    assert.ok(await waitFor(async () => (await ps()).find((r) => r.name === 'done1')?.state === 'exited', 10_000));
+
+    // No terminal to ask on: refused without --yes, nothing touched.
+    const ask = await env.amux(['rm', '--exited']);
+    assert.equal(ask.code, 2);
+    assert.match(ask.stderr, /add --yes/);
+    assert.equal((await ps()).length, 4);
+    assert.equal((await env.amux(['rm', 'b1', '--exited'])).code, 2, 'sessions and a bulk flag together are refused');
+
+    const rmExited = await env.amux(['rm', '--exited', '--yes']);
+    assert.equal(rmExited.code, 0, rmExited.stderr);
+    assert.deepEqual((await ps()).map((r) => r.name).sort(), ['b1', 'b2', 'keeper']);
+
+    const stop = await env.amux(['stop', '--tag', 'batch', '--yes', '--grace', '1s']);
+    assert.equal(stop.code, 0, stop.stderr);
+    const after = await ps();
+    assert.deepEqual(after.filter((r) => r.state === 'exited').map((r) => r.name).sort(), ['b1', 'b2']);
+    assert.notEqual(after.find((r) => r.name === 'keeper')!.state, 'exited');
+
+    // rm --all keeps live sessions unless --force, and says so.
+    const rmAll = await env.amux(['rm', '--all', '--yes']);
+    assert.equal(rmAll.code, 0, rmAll.stderr);
+    assert.match(rmAll.stderr, /keeping 1 live session\(s\) \(keeper\)/);
+    assert.deepEqual((await ps()).map((r) => r.name), ['keeper']);
+    env.tmux(['kill-session', '-t', '=amux-keeper:']);
+    assert.ok(await waitFor(async () => (await ps())[0]?.state === 'lost', 5000));
+    assert.equal((await env.amux(['rm', '--lost', '--yes'])).code, 0);
+    assert.deepEqual(await ps(), []);
+  });
+});

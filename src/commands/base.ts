@@ -33,6 +33,24 @@ export abstract class AmuxCommand extends Command {
     return openContext({ skipVersionCheck: opts.tmux === false, observer: { progress: (m) => this.err(m), warn: (m) => this.err(`amux: ${m}`) } });
   }
 
+  /**
+   * Asks before an operation on many sessions: on a terminal, a y/N question on stderr; without
+   * one, only `--yes` goes ahead (a script must say so).
+   */
+  protected async confirmMany(verb: string, names: string[], yes: boolean): Promise<boolean> {
+    if (yes || names.length === 0) return true;
+    if (!process.stdin.isTTY) throw new UsageError(`${verb} ${names.length} session(s)? There is no terminal to ask on: add --yes`);
+    const shown = names.length > 6 ? `${names.slice(0, 6).join(', ')}, … (${names.length})` : names.join(', ');
+    const { createInterface } = await import('node:readline/promises');
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      const a = (await rl.question(`${verb} ${shown}? [y/N] `)).trim().toLowerCase();
+      return a === 'y' || a === 'yes';
+    } finally {
+      rl.close();
+    }
+  }
+
   out(text: string): void {
     this.context.stdout.write(text.endsWith('\n') ? text : text + '\n');
   }

@@ -99,7 +99,15 @@ export const WATCH_EVENT: Schema = {
 export const SCHEMAS: Record<string, { description: string; input: Schema; output: Schema }> = {
   listSessions: {
     description: 'List the sessions of this tmux server, those that need a person first.',
-    input: obj({ all: bool('include exited, lost and archived sessions'), here: bool("only the current project's"), project: str(), workspace: str(), agent: str(), tag: str() }),
+    input: obj({
+      all: bool('include exited, lost and archived sessions'),
+      states: arr(STATE),
+      here: bool("only the current project's"),
+      project: str(),
+      workspace: str(),
+      agent: str(),
+      tag: str(),
+    }),
     output: obj(
       {
         sessions: arr(SESSION),

@@ -30,6 +30,8 @@ function sortBy<T>(xs: T[], key: (x: T) => Keys): T[] {
 
 export interface ViewFilter {
   all?: boolean;
+  /** Only sessions in one of these states (implies all: exited and lost ones are not hidden). */
+  states?: State[];
   project?: string;
   workspace?: string;
   agent?: string;
@@ -39,7 +41,9 @@ export interface ViewFilter {
 function filterBy<T>(xs: T[], f: ViewFilter, key: (x: T) => Keys): T[] {
   return xs.filter((x) => {
     const k = key(x);
-    if (!f.all && (isTerminal(k.state) || k.archived)) return false;
+    if (f.states) {
+      if (!f.states.includes(k.state)) return false;
+    } else if (!f.all && (isTerminal(k.state) || k.archived)) return false;
     if (f.project !== undefined && k.project !== f.project) return false;
     if (f.workspace !== undefined && k.workspace !== f.workspace) return false;
     if (f.agent !== undefined && k.agent !== f.agent) return false;
