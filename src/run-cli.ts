@@ -5,9 +5,23 @@
 import { Cli, Builtins, type CommandClass } from 'clipanion';
 import { version } from './version.js';
 
+/**
+ * clipanion names every option's value `#0` (`--until #0`); amux names it after the option
+ * (`--until UNTIL`, `-n,--lines LINES`).
+ */
+export function nameValues(usage: string): string {
+  return usage.replace(/((?:-\w,)?--([a-z][a-z0-9-]*)) #0/g, (_m, flags: string, long: string) => `${flags} ${long.replace(/-/g, '_').toUpperCase()}`);
+}
+
+class AmuxCli extends Cli {
+  override usage(...args: Parameters<Cli['usage']>): string {
+    return nameValues(super.usage(...args));
+  }
+}
+
 export async function runCli(argv: string[], commands: CommandClass[]): Promise<number> {
   const colors = !process.env.NO_COLOR && process.stdout.isTTY === true && process.env.TERM !== 'dumb';
-  const cli = new Cli({ binaryLabel: 'amux', binaryName: 'amux', binaryVersion: version, enableColors: colors });
+  const cli = new AmuxCli({ binaryLabel: 'amux', binaryName: 'amux', binaryVersion: version, enableColors: colors });
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   for (const c of commands) cli.register(c);

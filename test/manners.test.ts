@@ -27,6 +27,7 @@ describe('ecosystem manners', () => {
       const r = await env.amux([...v.split(' '), '--help']);
       assert.equal(r.code, 0, `${v} --help: ${r.stderr}`);
       assert.match(r.stdout, /Examples/i, `${v} --help shows examples`);
+      assert.doesNotMatch(r.stdout, /#0/, `${v} --help names option values`);
     }
     const top = await env.amux(['--help']);
     assert.equal(top.code, 0);
