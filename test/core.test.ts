@@ -150,7 +150,10 @@ describe('run / ps / logs / stop / rm', () => {
     writeFileSync(join(proj, '.amux', 'config.yaml'), 'agents:\n  ghost:\n    command: [definitely-not-installed-xyz, --flag]\n');
     const m = await env.amux(['run', 'ghost'], { cwd: proj });
     assert.equal(m.code, 1);
-    assert.match(m.stderr, /definitely-not-installed-xyz.*not on PATH/);
+    assert.match(m.stderr, /agent "ghost" needs the program "definitely-not-installed-xyz", which is not installed \(not found on PATH\)/);
+    const c = await env.amux(['run', '-c', 'definitely-not-installed-xyz --flag']);
+    assert.equal(c.code, 1);
+    assert.equal(c.stderr, 'amux: cannot run "definitely-not-installed-xyz": no such program on PATH\n');
     assert.equal(readdirSync(join(env.home, 'sessions')).length, before);
   });
 

@@ -195,6 +195,8 @@ describe('amux config show / validate', () => {
       assert.match(human.stdout, /^AGENT +SOURCE +DETECTOR +IDLE +STUCK +COMMAND$/m);
       assert.match(human.stdout, /^w +project +- +1m30s +- +sleep 1$/m);
       assert.match(human.stdout, /^fromuser +user /m);
+      // The server it names is the one amux uses, and says why.
+      assert.match(human.stdout, new RegExp(`^tmux +socket ${env.socket} \\(tmux -L ${env.socket}, from AMUX_TMUX_SOCKET\\)$`, 'm'));
 
       const one = await env.amux(['config', 'show', 'claude'], { cwd: dir });
       assert.match(one.stdout, /^command +\.\/wrap\.sh +\(run by the shell\)$/m);

@@ -79,8 +79,8 @@ export function buildLaunchSpec(input: BuildInput): LaunchSpec {
     checkWord = command[0]!;
   }
   if (checkWord && !findExecutable(checkWord, env.PATH, cwd)) {
-    const what = agent ? `agent "${agent.id}" needs "${checkWord}"` : `"${checkWord}"`;
-    throw new AmuxError(`${what}, which is not on PATH${agent?.source === 'preset' ? ` (install it, or define agents.${agent.id}.command in .amux/config.yaml)` : ''}`);
+    const what = agent ? `agent "${agent.id}" needs the program "${checkWord}", which is not installed (not found on PATH)` : `cannot run "${checkWord}": no such program on PATH`;
+    throw new AmuxError(what, { code: 'not_found', ...(agent?.source === 'preset' ? { hint: `install it, or define agents.${agent.id}.command in .amux/config.yaml` } : {}) });
   }
 
   const id = agent?.id ?? 'command';

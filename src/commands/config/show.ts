@@ -94,10 +94,18 @@ async function formatConfig(c: AmuxConfig, ids: string[]): Promise<string> {
   out += renderTable(['AGENT', 'SOURCE', 'DETECTOR', 'IDLE', 'STUCK', 'COMMAND'], rows);
   const w = c.workspaces;
   out += `\nworkspaces  root ${w.root}; base ${w.baseBranch ?? 'the current HEAD'}; copy ${w.copy.length ? w.copy.join(' ') : '(nothing)'}; setup ${w.setup.length ? w.setup.join(' && ') : '(nothing)'}\n`;
-  out += `tmux        ${c.tmux.socket ? `socket ${c.tmux.socket} (tmux -L ${c.tmux.socket})` : 'the current tmux server'}\n`;
+  out += `tmux        ${tmuxServerText(c.tmux.socket)}\n`;
   const on = Object.entries(c.notify.on).filter(([, cmds]) => cmds && cmds.length);
   out += `notify      ${on.length ? on.map(([ev, cmds]) => `${ev}: ${cmds!.length} command(s)`).join(', ') + '; ' : ''}displayMessage ${c.notify.displayMessage}, desktop ${c.notify.desktop}\n`;
   return out;
 }
 
 export const commands = [ConfigShowCommand];
+
+/** Which server amux uses, and why: the same order as the core's (env, config, $TMUX, default). */
+function tmuxServerText(configSocket: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.AMUX_TMUX_SOCKET) return `socket ${env.AMUX_TMUX_SOCKET} (tmux -L ${env.AMUX_TMUX_SOCKET}, from AMUX_TMUX_SOCKET)`;
+  if (configSocket) return `socket ${configSocket} (tmux -L ${configSocket}, from the config)`;
+  if (env.TMUX) return `the tmux server this terminal is in (${env.TMUX.split(',')[0]})`;
+  return "tmux's default server";
+}
