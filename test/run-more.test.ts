@@ -1,5 +1,6 @@
 /** amux run in workspaces, attach inside tmux, and the demo. */
 import { test, describe, after } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,6 +129,22 @@ describe('demo', () => {
     assert.equal(stop.code, 0, stop.stderr);
     assert.match(stop.stdout, /removed 3 demo session/);
     assert.equal((await env.amuxJson<Row[]>(['ps', '--json', '--all'])).length, 0);
+  });
+
+  test('without a socket chosen, the demo runs on a tmux server of its own and says how to reach it', async () => {
+    // A socket folder of the test's own: the demo's "amux-demo" server lives there, never in /tmp.
+    const vars = { AMUX_TMUX_SOCKET: '', TMUX_TMPDIR: env.dir };
+    const r = await env.amux(['demo', '--no-tui'], { env: vars });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /run on the tmux server "amux-demo"/);
+    assert.match(r.stdout, /AMUX_TMUX_SOCKET=amux-demo amux ps --watch/);
+    const onDemo = execFileSync('tmux', ['-L', 'amux-demo', 'list-sessions', '-F', '#{session_name}'], { env: { ...env.env, ...vars }, encoding: 'utf8' });
+    assert.match(onDemo, /amux-demo-builder/);
+    // The spinner says what it does: "Reading…", never "Readinging…".
+    const pane = execFileSync('tmux', ['-L', 'amux-demo', 'capture-pane', '-p', '-t', '=amux-demo-builder:'], { env: { ...env.env, ...vars }, encoding: 'utf8' });
+    assert.doesNotMatch(pane, /inging/);
+    assert.equal((await env.amux(['demo', '--stop'], { env: vars })).code, 0);
+    execFileSync('tmux', ['-L', 'amux-demo', 'kill-server'], { env: { ...env.env, ...vars } });
   });
 });
 

@@ -39,7 +39,7 @@ function draw() {
   out.push('');
   const secs = Math.floor((Date.now() - started) / 1000);
   if (phase === 'working') {
-    out.push(`\x1b[33m${glyphs[secs % glyphs.length]} ${task.split(' ')[0]}ing… (${secs}s · ↓ ${tokens} tokens)\x1b[0m`, '');
+    out.push(`\x1b[33m${glyphs[secs % glyphs.length]} ${task.split(' ')[0]}… (${secs}s · ↓ ${tokens} tokens)\x1b[0m`, '');
     out.push(rule(), '❯ ', rule(), '  esc to interrupt');
   } else if (phase === 'waiting') {
     out.push(`● Bash(${cmd})`, '  ⎿  Waiting…', '');

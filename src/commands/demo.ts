@@ -44,12 +44,19 @@ export class DemoCommand extends AmuxCommand {
       for (const r of res.started) this.out(`started ${r.name}`);
       for (const f of res.failed) this.err(`amux: ${f.message}`);
     } else this.out('the demo is already running');
+    // The demo has a server of its own (its config's tmux.socket): other commands reach it so.
+    const sock = ctx.server.socket.name;
+    const on = sock && !process.env.AMUX_TMUX_SOCKET ? `AMUX_TMUX_SOCKET=${sock} ` : '';
+    const where = sock ? `the tmux server "${sock}"` : 'your tmux server';
     if (!this.noTui && process.stdout.isTTY && process.stdin.isTTY) {
       const { runTui } = await import('../tui/app.js');
-      return runTui({ ctx });
+      const code = await runTui({ ctx });
+      this.out(`The demo agents keep running on ${where}. Stop and remove them with: amux demo --stop`);
+      return code;
     }
-    this.out('watch them:   amux ps --watch    (or amux tui)');
-    this.out('answer one:   amux keys demo-builder 1');
+    this.out(`The demo agents run on ${where}.`);
+    this.out(`watch them:   ${on}amux ps --watch    (or ${on}amux tui)`);
+    this.out(`answer one:   ${on}amux keys demo-builder 1`);
     this.out('remove them:  amux demo --stop');
     return 0;
   }
