@@ -262,13 +262,27 @@ export class Registry {
   private cache: { stamp: string; records: SessionRecord[]; damaged: DamagedRecord[] } | null = null;
 
   /**
-   * The registry folder's identity right now: any record written, added or removed changes it
-   * (records are replaced by rename, which touches the folder).
+   * The registry's identity right now: any record written (replaced by rename, or rewritten in
+   * place), added or removed changes it.
    */
   stamp(): string {
     try {
       const st = statSync(this.dir);
-      return `${st.mtimeMs}:${st.ctimeMs}:${readdirSync(this.dir).length}`;
+      const names = readdirSync(this.dir);
+      // A record rewritten in place (by hand, or cut short by a crash) changes no folder time:
+      // the newest file time and the total size catch it (a stat each, no read).
+      let newest = 0;
+      let size = 0;
+      for (const n of names) {
+        try {
+          const f = statSync(join(this.dir, n));
+          newest = Math.max(newest, f.mtimeMs);
+          size += f.size;
+        } catch {
+          /* removed meanwhile: the folder time says so */
+        }
+      }
+      return `${st.mtimeMs}:${st.ctimeMs}:${names.length}:${newest}:${size}`;
     } catch {
       return '';
     }
