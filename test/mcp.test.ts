@@ -32,7 +32,8 @@ describe('amux mcp', () => {
     repo = env.gitRepo('proj');
     mkdirSync(join(repo, '.amux'));
     writeFileSync(join(repo, '.amux', 'config.yaml'), 'mcp:\n  maxDepth: 1\n  maxChildren: 1\n');
-    client = await connect(env, repo);
+    // The server runs as if inside a lead Claude Code in tmux.
+    client = await connect(env, repo, { CLAUDECODE: '1', CLAUDE_CODE_ENTRYPOINT: 'cli', ANTHROPIC_BASE_URL: 'http://lead.invalid', TMUX_PANE: '%9' });
   });
   after(async () => {
     await client?.close();
@@ -54,15 +55,16 @@ describe('amux mcp', () => {
   });
 
   test('runs an agent in a fresh workspace, sends, waits across bounded calls, reads the diff, stops and removes it', async () => {
-    const run = await call(client, 'run_agent', { agent: 'claude', newWorkspace: true, name: 'w1', environment: { FAKE_SCRIPT: 'busy:4,done', CLAUDECODE: '1' } });
+    const run = await call(client, 'run_agent', { agent: 'claude', newWorkspace: true, name: 'w1', environment: { FAKE_SCRIPT: 'busy:4,done', ANTHROPIC_MODEL: 'own' } });
     assert.equal(run.isError, undefined, text(run));
     const s = run.structuredContent as { id: string; name: string; workspace: string; parent: string | null; cwd: string };
     assert.equal(s.name, 'w1');
     assert.equal(s.parent, null);
     assert.ok(s.workspace);
-    // The worker's environment: its own CLAUDECODE (given), none of the lead's tmux variables.
+    // The worker's environment: what it was given, none of the lead's agent variables.
     const envFile = readFileSync(join(env.home, 'run', s.id, 'env'), 'utf8');
-    assert.doesNotMatch(envFile, /^TMUX=/m);
+    assert.match(envFile, /ANTHROPIC_MODEL/);
+    assert.doesNotMatch(envFile, /CLAUDECODE|CLAUDE_CODE_ENTRYPOINT|ANTHROPIC_BASE_URL|TMUX_PANE/);
 
     // Ready for input first (a send would wait for that within its own bound).
     const ready = await call(client, 'await', { session: 'w1', until: 'idle', timeoutMs: 20_000 });
