@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestEnv, ROOT } from './helpers.ts';
-import { loadConfig, resolveAgent, knownAgents, locateProject, findGitRoot, ConfigError } from '../src/config/load.ts';
+import { loadConfig, mergeLayers, resolveAgent, knownAgents, locateProject, findGitRoot, ConfigError } from '../src/config/load.ts';
 import { validateConfigText, parseConfigText, formatIssue, SCHEMA_KEYS } from '../src/config/validate.ts';
 import { expandEnvironment, expandString, checkExpansion } from '../src/config/expand.ts';
 import { builtinPresets, PRESET_IDS } from '../src/config/presets.ts';
@@ -136,9 +136,19 @@ describe('config validation', () => {
     has(issues, 9, 6, /agents\.b: expected a map, got a number \(42\)/);
     has(issues, 10, 16, /tmux\.socket: a socket name/);
     assert.deepEqual(validateConfigText('- a\n', 'l.yaml').map((i) => i.message), [
-      'the config must be a map of settings (version, agents, workspaces, tmux, notify), got a list',
+      'the config must be a map of settings (version, agents, workspaces, tmux, notify, mcp), got a list',
     ]);
     has(validateConfigText('version: 2\n', 'v.yaml'), 1, 10, /unsupported version 2/);
+  });
+
+  test('mcp limits: whole numbers from 0, merged over the defaults; others are named at their line:col', () => {
+    const ok = parseConfigText(lines('mcp:', '  maxDepth: 1'), 'm.yaml');
+    assert.deepEqual(ok.issues, []);
+    assert.deepEqual(mergeLayers([{ layer: ok.layer, source: 'project' }]).mcp, { maxChildren: 8, maxDepth: 1 });
+    const issues = validateConfigText(lines('mcp:', '  maxChildren: -1', '  maxDepth: two', '  depth: 3'), 'm.yaml');
+    has(issues, 2, 16, /mcp\.maxChildren: expected a whole number from 0 up, got a number \(-1\)/);
+    has(issues, 3, 13, /mcp\.maxDepth: expected a whole number from 0 up, got a string/);
+    has(issues, 4, 3, /mcp/);
   });
 
   test('durations: 90s, 5m, 1h, 1m30s, 250ms and plain seconds become milliseconds; others are errors', () => {

@@ -28,6 +28,7 @@ export const ROUTES: Record<string, string | Record<string, string>> = {
   statusline: 'statusline',
   tui: 'tui',
   connect: 'connect',
+  mcp: 'mcp',
   rename: 'rename',
   tag: 'tag',
   archive: 'archive',

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { amuxHome, userConfigDir } from '../util/paths.js';
 import { UsageError } from '../util/errors.js';
 import { builtinPresets, PRESET_IDS } from './presets.js';
-import type { AgentSpec, AmuxConfig, ConfigIssue, NotifyConfig, WorkspacesConfig } from './types.js';
+import type { AgentSpec, AmuxConfig, ConfigIssue, McpConfig, NotifyConfig, WorkspacesConfig } from './types.js';
 import { ConfigError, crossChecks, parseConfigText, sortIssues, type AgentLayer, type ConfigLayer } from './validate.js';
 
 export { expandEnvironment, expandString } from './expand.js';
@@ -25,6 +25,8 @@ export interface LoadOptions {
 
 export const CONFIG_NAMES = ['config.yaml', 'config.yml'] as const;
 export const DEFAULT_WORKSPACES_ROOT = '.amux/workspaces';
+/** A lead may run a handful of workers, and they helpers of their own, no further. */
+export const DEFAULT_MCP: McpConfig = { maxChildren: 8, maxDepth: 2 };
 
 /** Where things are, found by walking up from `cwd` (see `loadConfig`). */
 export interface ProjectLocation {
@@ -115,7 +117,7 @@ export function userConfigFile(env: NodeJS.ProcessEnv = process.env): string | n
  * clock or inode can fool it) and the validating code unchanged (its file's mtime), and saves
  * loading and running the YAML parser.
  */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 function fnv1a(s: string): string {
   let h = 0x811c9dc5;
@@ -192,7 +194,7 @@ export function loadLayer(file: string, env: NodeJS.ProcessEnv = process.env): {
 }
 
 function emptyLayer(): ConfigLayer {
-  return { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, positions: {} };
+  return { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, mcp: {}, positions: {} };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,11 +226,12 @@ function mergeAgent(base: AgentSpec | undefined, id: string, l: AgentLayer, sour
 export function mergeLayers(
   layers: { layer: ConfigLayer; source: 'user' | 'project' }[],
   env: NodeJS.ProcessEnv = process.env,
-): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify'> {
+): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify' | 'mcp'> {
   const agents: Record<string, AgentSpec> = builtinPresets(env);
   const workspaces: WorkspacesConfig = { root: DEFAULT_WORKSPACES_ROOT, copy: [], setup: [] };
   const tmux: { socket?: string } = {};
   const notify: NotifyConfig = { on: {}, displayMessage: true, desktop: true };
+  const mcp: McpConfig = { ...DEFAULT_MCP };
   let version = 1;
   for (const { layer, source } of layers) {
     if (layer.version !== undefined) version = layer.version;
@@ -242,8 +245,9 @@ export function mergeLayers(
     Object.assign(notify.on, layer.notify.on);
     if (layer.notify.displayMessage !== undefined) notify.displayMessage = layer.notify.displayMessage;
     if (layer.notify.desktop !== undefined) notify.desktop = layer.notify.desktop;
+    Object.assign(mcp, layer.mcp);
   }
-  return { version, agents, workspaces, tmux, notify };
+  return { version, agents, workspaces, tmux, notify, mcp };
 }
 
 /**

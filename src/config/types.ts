@@ -68,12 +68,21 @@ export interface NotifyConfig {
   desktop: boolean;
 }
 
+/** Limits on agents starting agents through `amux mcp`, so no agent can fork without bound. */
+export interface McpConfig {
+  /** Live children one session may have at once (default 8). */
+  maxChildren: number;
+  /** Generations below a session started by a person: 1 lets it start workers, not grand-workers (default 2). */
+  maxDepth: number;
+}
+
 export interface AmuxConfig {
   version: number;
   agents: Record<string, AgentSpec>;
   workspaces: WorkspacesConfig;
   tmux: { socket?: string };
   notify: NotifyConfig;
+  mcp: McpConfig;
   /** The project's root: the folder holding `.amux/`, else the git top level, else the cwd. */
   projectRoot: string;
   /** The project config file, when one was found. */

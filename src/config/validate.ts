@@ -42,6 +42,7 @@ export interface ConfigLayer {
   workspaces: { root?: string; baseBranch?: string; copy?: string[]; setup?: string[] };
   tmux: { socket?: string };
   notify: { on: Partial<Record<NotifyEvent, string[]>>; displayMessage?: boolean; desktop?: boolean };
+  mcp: { maxChildren?: number; maxDepth?: number };
   /** Where each agent (`agents.ID`) and its detector (`agents.ID.detector`) are written. */
   positions: Record<string, Position>;
 }
@@ -62,13 +63,14 @@ export function formatIssue(i: ConfigIssue): string {
 
 /** The keys each part of the file accepts (the JSON Schema in templates/ must agree; a test checks). */
 export const SCHEMA_KEYS = {
-  top: ['version', 'agents', 'workspaces', 'tmux', 'notify'],
+  top: ['version', 'agents', 'workspaces', 'tmux', 'notify', 'mcp'],
   agent: ['name', 'description', 'type', 'command', 'environment', 'workingDir', 'tags', 'detector', 'idleAfter', 'stuckAfter', 'patterns', 'params'],
   patterns: ['busy', 'waiting', 'idle', 'replace'],
   params: ['shell', 'windowName', 'autoAttach', 'detached'],
   workspaces: ['root', 'baseBranch', 'copy', 'setup'],
   tmux: ['socket'],
   notify: ['waiting', 'idle', 'stuck', 'exited', 'running', 'displayMessage', 'desktop'],
+  mcp: ['maxChildren', 'maxDepth'],
 } as const;
 
 export const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
@@ -93,7 +95,7 @@ export interface ValidateOptions {
 export function parseConfigText(text: string, file: string): { layer: ConfigLayer; issues: ConfigIssue[] } {
   const Y = yaml();
   const lc = new Y.LineCounter();
-  const layer: ConfigLayer = { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, positions: {} };
+  const layer: ConfigLayer = { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, mcp: {}, positions: {} };
   const issues: ConfigIssue[] = [];
   const doc = Y.parseDocument(text, { lineCounter: lc, merge: true, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
@@ -348,7 +350,7 @@ class Walker {
 
   top(node: YamlNode | null): void {
     if (node !== null && !this.Y.isMap(node) && !this.isNull(node)) {
-      this.add(node, `the config must be a map of settings (version, agents, workspaces, tmux, notify), got ${this.describe(node)}`);
+      this.add(node, `the config must be a map of settings (version, agents, workspaces, tmux, notify, mcp), got ${this.describe(node)}`);
       return;
     }
     const entries = this.map(node, '(top level)', null);
@@ -383,6 +385,26 @@ class Walker {
     }
     const notify = entries.get('notify');
     if (notify) this.notify(notify);
+    const mcp = entries.get('mcp');
+    if (mcp) {
+      const m = this.map(mcp.value, 'mcp', mcp.key);
+      if (m) {
+        this.only(m, SCHEMA_KEYS.mcp, 'mcp');
+        for (const k of SCHEMA_KEYS.mcp) {
+          const x = m.get(k);
+          if (x) this.layer.mcp[k] = this.count(x, `mcp.${k}`);
+        }
+        this.layer.mcp = dropUndefined(this.layer.mcp);
+      }
+    }
+  }
+
+  /** A whole number from 0 up (a limit). */
+  private count(e: Entry, path: string): number | undefined {
+    const n = e.value;
+    if (n && this.Y.isScalar(n) && typeof n.value === 'number' && Number.isInteger(n.value) && n.value >= 0) return n.value;
+    this.add(n ?? e.key, `${path}: expected a whole number from 0 up, got ${this.describe(n)}`);
+    return undefined;
   }
 
   private agents(e: Entry): void {

@@ -21,6 +21,7 @@ export {
 } from './sessions.js';
 export { startSessions, type StartInput, type StartOutput } from './start.js';
 export { awaitSession, explainSession, UNTIL_STATES, type Until, type AwaitOutput, type ExplainOutput } from './observe.js';
+export { awaitTurn, type AwaitTurnInput, type WaitOutput } from './turns.js';
 export { readLogs, followLogs, type FollowOutput } from './logs.js';
 export {
   createWorkspace,

@@ -11,10 +11,34 @@ const int = (description?: string, minimum = 0): Schema => ({ type: 'integer', m
 const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
 const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, required, additionalProperties: false });
 const arr = (items: Schema): Schema => ({ type: 'array', items });
+/**
+ * An object schema with more properties. (Not `allOf`: two parts that each forbid unknown
+ * properties would together accept nothing.)
+ */
+const extend = (base: Schema, properties: Record<string, Schema>, required: string[]): Schema => ({
+  ...base,
+  properties: { ...(base.properties as Record<string, Schema>), ...properties },
+  required: [...(base.required as string[]), ...required],
+});
 
 const STATE = { type: 'string', enum: ['starting', 'running', 'waiting', 'idle', 'stuck', 'exited', 'lost'] };
 const SESSION_REF = str('a session: its full id, its name, or a unique id prefix of at least 4 characters');
 const REF = obj({ session: SESSION_REF }, ['session']);
+const UNTIL = { type: 'string', enum: ['idle', 'waiting', 'exited', 'running', 'stuck', 'any'], description: 'idle: the turn is over; waiting: it asks a person; any: anything but working' };
+
+/** A bounded wait's result: how far it got, and a cursor to continue. */
+export const WAIT_OUTPUT: Schema = obj(
+  {
+    session: str('the session name'),
+    id: str('UUID'),
+    state: STATE,
+    done: bool('the wait is over (the turn ended, or the state was reached): nothing more to wait for'),
+    output: nullable(str("what the agent wrote in the turn (so far, while not done); null for a wait on a state")),
+    timedOut: bool('the bound ran out first: call again with the cursor'),
+    cursor: str('continues this wait; the same reply comes back once it is done'),
+  },
+  ['session', 'id', 'state', 'done', 'output', 'timedOut', 'cursor'],
+);
 
 /** A session as every surface shows it (the read model's JSON form). */
 export const SESSION: Schema = obj(
@@ -34,6 +58,7 @@ export const SESSION: Schema = obj(
     createdAt: str('ISO time'),
     lastOutputAt: nullable(str('ISO time')),
     tags: arr(str()),
+    parent: nullable(str('the id of the session that started this one through amux mcp')),
     archived: bool('hidden from lists unless all are asked for'),
     detector: str(),
     command: arr(str()),
@@ -130,6 +155,8 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
       env: { type: 'object', additionalProperties: { type: 'string' } },
       prompt: str('typed once the agent is ready for input'),
       passthrough: arr(str()),
+      parent: str('the session asking: the new ones are its children, within the mcp limits'),
+      cleanEnv: bool("a clean base environment, without the asking agent's own variables"),
     }),
     output: obj({ started: arr(SESSION), failed: arr(obj({ message: str(), code: str() }, ['message', 'code'])) }, ['started', 'failed']),
   },
@@ -165,19 +192,27 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
   sendPrompt: {
     description: 'Type a prompt into an agent once it is ready for input, confirm the turn started, and (unless wait is false) wait for the reply.',
     input: obj({ session: SESSION_REF, text: str(), wait: bool(), timeoutMs: int() }, ['session', 'text']),
-    output: obj({ session: str(), id: str(), state: STATE, delivered: bool(), output: nullable(str()), timedOut: bool() }, ['session', 'id', 'state', 'delivered', 'output', 'timedOut']),
+    output: extend(WAIT_OUTPUT, { delivered: bool('the text was typed and the agent reacted') }, ['delivered']),
+  },
+  awaitTurn: {
+    description:
+      "Wait, at most timeoutMs, for the end of a prompt's turn (the cursor of a sendPrompt) or for a session to reach a state. Returns how far it got and a cursor to continue; the reply of a turn is kept, so a reply that came between two calls is not lost.",
+    input: obj({ cursor: str('from a sendPrompt or awaitTurn result, unchanged'), session: SESSION_REF, until: UNTIL, timeoutMs: int() }),
+    output: WAIT_OUTPUT,
   },
   awaitSession: {
     description: 'Wait until a session reaches a state: idle (the turn is over), waiting (it asks a person), exited, running, stuck, or any (anything but working).',
-    input: obj({ session: SESSION_REF, until: { type: 'string', enum: ['idle', 'waiting', 'exited', 'running', 'stuck', 'any'] }, timeoutMs: int() }, ['session']),
-    output: { allOf: [SESSION, obj({ matched: bool(), timedOut: bool() }, ['matched', 'timedOut'])] },
+    input: obj({ session: SESSION_REF, until: UNTIL, timeoutMs: int() }, ['session']),
+    output: extend(SESSION, { matched: bool(), timedOut: bool() }, ['matched', 'timedOut']),
   },
   explainSession: {
     description: 'Why a session is in its state: the rule that fired and the evidence behind it, with ages.',
     input: REF,
-    output: {
-      allOf: [SESSION, obj({ rule: nullable(str()), signals: arr(obj({ name: str(), value: str(), at: nullable(str()), ageMs: nullable({ type: 'integer' }) }, ['name', 'value', 'at', 'ageMs'])) }, ['rule', 'signals'])],
-    },
+    output: extend(
+      SESSION,
+      { rule: nullable(str()), signals: arr(obj({ name: str(), value: str(), at: nullable(str()), ageMs: nullable({ type: 'integer' }) }, ['name', 'value', 'at', 'ageMs'])) },
+      ['rule', 'signals'],
+    ),
   },
   readLogs: {
     description: "The last lines of a session's output log (ANSI stripped unless raw).",

@@ -281,6 +281,10 @@ export interface SendOutput {
   delivered: boolean;
   output: string | null;
   timedOut: boolean;
+  /** The turn is over (idle again, a question, stuck or exited): `output` is the whole reply. */
+  done: boolean;
+  /** Continues the wait for this turn's reply (awaitTurn), in this process or another. */
+  cursor: string;
 }
 
 /**
@@ -293,7 +297,12 @@ export async function sendPrompt(ctx: CoreContext, input: SendInput): Promise<Se
   const v = await liveView(ctx, input.session, 'can take no input');
   await ensureMonitor(ctx);
   const { sendPrompt: send } = await import('../state/send.js');
-  const res = await send(ctx.server, v.record, text, { wait: input.wait ?? true, timeoutMs: input.timeoutMs, onProgress: ctx.observer.progress });
+  const wait = input.wait ?? true;
+  const res = await send(ctx.server, v.record, text, { wait, timeoutMs: input.timeoutMs, onProgress: ctx.observer.progress });
   invalidateSnapshot(ctx.server.socket);
-  return { session: v.record.name, id: v.record.id, state: res.state, delivered: true, output: res.output ?? null, timedOut: res.timedOut };
+  const done = wait && !res.timedOut;
+  const output = res.output ?? null;
+  const { saveTurn } = await import('./turns.js');
+  const cursor = saveTurn(v.record, text, res.turn, done ? { state: res.state, output } : undefined);
+  return { session: v.record.name, id: v.record.id, state: res.state, delivered: true, output, timedOut: res.timedOut, done, cursor };
 }

@@ -28,6 +28,13 @@ export interface StartInput {
   prompt?: string;
   /** Extra arguments for the agent's program. */
   passthrough?: string[];
+  /**
+   * The session asking (a reference): the new sessions are its children, within the config's
+   * `mcp` limits.
+   */
+  parent?: string;
+  /** Launch on a clean base environment, without the asking agent's own variables. */
+  cleanEnv?: boolean;
 }
 
 export interface StartOutput {
@@ -50,6 +57,13 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
   if (input.name !== undefined) validateName(input.name);
 
   const config = await ctx.config();
+  let parent: SessionRecord | undefined;
+  if (input.parent !== undefined) {
+    const { resolveView } = await import('./sessions.js');
+    parent = (await resolveView(ctx, input.parent)).record;
+    const { checkChildLimits } = await import('./lineage.js');
+    await checkChildLimits(ctx, parent, total);
+  }
   const { resolveAgent, expandEnvironment } = await import('../config/load.js');
   // Resolve every agent before creating anything: an unknown agent is an error, never a command.
   const agents = input.command !== undefined ? [null] : agentsIn.map((a) => resolveAgent(config, a));
@@ -82,6 +96,8 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
           name: input.name,
           tags: input.tags ?? [],
           processEnv: ctx.env,
+          cleanEnv: input.cleanEnv,
+          parent: parent?.id,
         }),
       );
     }

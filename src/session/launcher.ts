@@ -32,6 +32,8 @@ export interface LaunchSpec {
   /** True when argv is [shell, -c, COMMAND, ...] built from a string command (hook args go into COMMAND). */
   shellCommand?: boolean;
   patterns?: SessionRecord['patterns'];
+  /** The id of the session that asked for this one (recorded as its parent). */
+  parent?: string;
   /** Terminal size of the detached session until someone attaches. */
   width?: number;
   height?: number;
@@ -107,6 +109,7 @@ export async function launch(server: Server, spec: LaunchSpec, registry = new Re
       ...(spec.idleAfter !== undefined ? { idleAfter: spec.idleAfter } : {}),
       ...(spec.stuckAfter !== undefined ? { stuckAfter: spec.stuckAfter } : {}),
       ...(spec.patterns ? { patterns: spec.patterns } : {}),
+      ...(spec.parent ? { parent: spec.parent } : {}),
     };
     registry.put(rec);
     return rec;

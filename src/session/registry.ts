@@ -32,6 +32,7 @@ export function recordProblem(x: unknown, id: string): string | null {
   if (r.workspace !== null && !isStr(r.workspace)) return 'has no valid "workspace" (a string or null)';
   if (!Array.isArray(r.argv) || !r.argv.every(isStr)) return 'has no valid "argv" (a list of strings)';
   if (!Array.isArray(r.tags) || !r.tags.every(isStr)) return 'has no valid "tags" (a list of strings)';
+  if (r.parent !== undefined && !isStr(r.parent)) return 'has no valid "parent" (a session id)';
   const t = r.tmux as Record<string, unknown> | undefined;
   if (!t || typeof t !== 'object') return 'has no "tmux" object';
   for (const k of ['socket', 'session', 'sessionId', 'window', 'pane'] as const) if (!isStr(t[k])) return `has no valid "tmux.${k}" (a string)`;

@@ -49,6 +49,23 @@ export interface BuildInput {
   name?: string;
   tags: string[];
   processEnv?: NodeJS.ProcessEnv;
+  /** Start from a clean base: none of the calling agent's own variables (see LEAD_ONLY). */
+  cleanEnv?: boolean;
+  /** The id of the session that asked for this one. */
+  parent?: string;
+}
+
+/**
+ * Variables that describe the session of an agent that starts workers (`amux mcp` inside Claude
+ * Code in tmux), not the worker: left in, a worker believes it is nested in its lead's Claude
+ * Code, its tmux pane or its amux session, or bills its lead's API account. A worker's agent
+ * config may still set any of them.
+ */
+const LEAD_ONLY = /^(CLAUDECODE|CLAUDE_CODE_.*|CLAUDE_PROJECT_DIR|TMUX|TMUX_PANE|ANTHROPIC_.*|AMUX_SESSION|AMUX_SESSION_ID)$/;
+
+/** The environment without the calling agent's own variables. */
+export function cleanBase(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !LEAD_ONLY.test(k)));
 }
 
 /**
@@ -58,8 +75,10 @@ export interface BuildInput {
 export function buildLaunchSpec(input: BuildInput): LaunchSpec {
   const penv = input.processEnv ?? process.env;
   const agent = input.agent;
+  // The agent's values are expanded against the whole environment (`${ANTHROPIC_API_KEY}` works
+  // in a worker's config); only the base they land on is cleaned.
   const agentEnv = agent ? input.expandEnvironment(agent.environment, penv) : {};
-  const env: Record<string, string | undefined> = { ...penv, ...agentEnv, ...input.extraEnv };
+  const env: Record<string, string | undefined> = { ...(input.cleanEnv ? cleanBase(penv) : penv), ...agentEnv, ...input.extraEnv };
   const shell = agent?.params.shell ?? defaultShell(penv);
 
   let cwd = input.cwd;
@@ -102,6 +121,7 @@ export function buildLaunchSpec(input: BuildInput): LaunchSpec {
     stuckAfter: agent?.stuckAfter,
     shellCommand: typeof command === 'string',
     ...(agent?.patterns ? { patterns: agent.patterns } : {}),
+    ...(input.parent ? { parent: input.parent } : {}),
   };
 }
 

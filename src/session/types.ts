@@ -34,6 +34,8 @@ export interface SessionRecord {
   stuckAfter?: number;
   /** Screen pattern overrides from the agent's config, for its detector. */
   patterns?: { busy?: string[]; waiting?: string[]; idle?: string[]; replace?: boolean };
+  /** The id of the session that started this one (through `amux mcp`): a worker's lead. */
+  parent?: string;
   /** Set by `amux rm --archive` style flows / the TUI; hidden from ps unless --all. */
   archived?: boolean;
 }

@@ -112,6 +112,7 @@ export function viewJson(v: SessionView) {
     createdAt: r.createdAt,
     lastOutputAt: v.lastOutputAt === null ? null : new Date(v.lastOutputAt).toISOString(),
     tags: r.tags,
+    parent: r.parent ?? null,
     archived: r.archived === true,
     detector: r.detector,
     command: r.argv,

@@ -12,6 +12,23 @@ export interface SendResult {
   state: State;
   output?: string;
   timedOut: boolean;
+  /** Where the turn began: enough to find its end and its reply later, in another call. */
+  turn: TurnStart;
+}
+
+/** A delivered prompt's turn, as `turnEnded` and `turnOutput` need it. */
+export interface TurnStart {
+  /** The pane (history + screen) before the prompt was typed. */
+  before: string;
+  /** When the prompt was typed (ms). */
+  sentAt: number;
+  /** The monitor saw the turn start (else only the screen moved). */
+  viaState: boolean;
+}
+
+/** Whether a view shows the turn begun at `turn` over: idle again after it, a question, stuck, or exited. */
+export function turnEnded(turn: Pick<TurnStart, 'sentAt' | 'viaState'>, x: SessionView): boolean {
+  return (x.state === 'idle' && (!turn.viaState || (x.stateSince ?? 0) >= turn.sentAt - 50)) || x.state === 'waiting' || x.state === 'stuck' || x.state === 'exited';
 }
 
 /**
@@ -79,16 +96,12 @@ export async function sendPrompt(
     await sleep(100);
   }
   if (!started) throw new AmuxError(`${rec.name} showed no reaction to the prompt within 10s (it was delivered; see amux capture ${rec.name})`);
-  if (!opts.wait) return { state: v.state, timedOut: false };
+  const turn: TurnStart = { before, sentAt, viaState };
+  if (!opts.wait) return { state: v.state, timedOut: false, turn };
 
   // 4. The turn ends: idle again after the send (or a question, stuck, an exit).
-  const r = await waitForView(
-    server,
-    rec,
-    (x) => (x.state === 'idle' && (!viaState || (x.stateSince ?? 0) >= sentAt - 50)) || x.state === 'waiting' || x.state === 'stuck' || x.state === 'exited',
-    { timeoutMs: left() },
-  );
+  const r = await waitForView(server, rec, (x) => turnEnded(turn, x), { timeoutMs: left() });
   if (r.view.state === 'idle' || r.view.state === 'waiting' || r.view.state === 'stuck') await sleep(50);
   const after = r.view.pane && !r.view.pane.paneDead ? await pane.capture({ start: '-' }) : before;
-  return { state: r.view.state, output: turnOutput(before, after, rec.detector, text), timedOut: r.timedOut };
+  return { state: r.view.state, output: turnOutput(before, after, rec.detector, text), timedOut: r.timedOut, turn };
 }

@@ -25,6 +25,10 @@ export type ErrorCode =
   | 'config'
   /** A stored record cannot be read. */
   | 'damaged'
+  /** A configured limit refused it (mcp.maxChildren, mcp.maxDepth). */
+  | 'limit'
+  /** The caller may not do this to that session (a worker driving the session that started it). */
+  | 'forbidden'
   /** Any other failure of an operation. */
   | 'failed';
 
