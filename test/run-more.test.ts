@@ -188,3 +188,31 @@ describe('bulk stop and rm', () => {
     assert.deepEqual(await ps(), []);
   });
 });
+
+describe('amux delegate', () => {
+  const env = new TestEnv('delegate');
+  after(() => env.cleanup());
+
+  test('prints the reply and leaves nothing behind; a permission dialog ends it with exit 3, kept', async () => {
+    const repo = env.gitRepo('delproj');
+    const r = await env.amux(['delegate', 'claude', 'summarise the readme', '--json'], { cwd: repo, env: { FAKE_SCRIPT: 'busy:1,done' }, timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { state: string; reply: string | null; workspace: string; diffStat: string; kept: { session: boolean; workspace: boolean } };
+    assert.equal(out.state, 'idle');
+    assert.match(out.reply ?? '', /Done/);
+    assert.deepEqual(out.kept, { session: false, workspace: false });
+    assert.equal(out.diffStat, '');
+    assert.deepEqual(await env.amuxJson(['ps', '--all', '--json'], { cwd: repo }), [], 'no session left');
+    assert.ok(!existsSync(join(repo, '.amux', 'workspaces', out.workspace)), 'no workspace left');
+
+    // (The tmux server keeps the environment of the client that started it: say the script again.)
+    const w = await env.amux(['delegate', 'claude', 'delete the build folder'], { cwd: repo, env: { FAKE_SCRIPT: 'busy:1,permission,busy:1,done' }, timeoutMs: 60_000 });
+    assert.equal(w.code, 3, w.stderr + w.stdout);
+    assert.match(w.stderr, /waits for a person/);
+    assert.match(w.stderr, /Do you want to proceed\?/);
+    assert.match(w.stderr, /kept session/);
+    const left = await env.amuxJson<Array<{ state: string }>>(['ps', '--all', '--json'], { cwd: repo });
+    assert.equal(left.length, 1);
+    assert.equal(left[0]!.state, 'waiting');
+  });
+});

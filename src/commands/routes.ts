@@ -32,6 +32,7 @@ export const ROUTES: Record<string, string | Record<string, string>> = {
   rename: 'rename',
   tag: 'tag',
   archive: 'archive',
+  delegate: 'delegate',
   ws: WS,
   workspace: WS,
   config: { show: 'config/show', validate: 'config/validate', edit: 'config/edit' },

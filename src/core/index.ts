@@ -41,5 +41,6 @@ export {
   type MergeWorkspaceInput,
 } from './workspaces.js';
 export { watchSessions, type Watch, type WatchEvent } from './watch.js';
+export { delegate, type DelegateInput, type DelegateOutput } from './delegate.js';
 export { SCHEMAS } from './schemas.js';
 export { AmuxError, UsageError, NotFoundError, type ErrorCode } from '../util/errors.js';

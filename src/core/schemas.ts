@@ -294,4 +294,21 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
       ['git', 'removed', 'broken'],
     ),
   },
+  delegate: {
+    description: 'Run an agent in a fresh workspace on one task, wait for the turn to end (answering nothing on its behalf), return the reply and the diff stat, then remove the session and an unchanged workspace unless keep.',
+    input: obj({ agent: str(), task: str(), base: str('commit, branch or tag to start from'), keep: bool(), timeoutMs: int() }, ['agent', 'task']),
+    output: obj(
+      {
+        state: STATE,
+        timedOut: bool(),
+        reply: nullable(str()),
+        dialog: nullable(str('the dialog that ended the turn waiting for a person')),
+        session: str(),
+        workspace: str(),
+        diffStat: str(),
+        kept: obj({ session: bool(), workspace: bool() }, ['session', 'workspace']),
+      },
+      ['state', 'timedOut', 'reply', 'dialog', 'session', 'workspace', 'diffStat', 'kept'],
+    ),
+  },
 };
