@@ -145,8 +145,10 @@ describe('amux tui', () => {
     await tui.waitScreen((s) => s.includes('alpha-ready') && /^── alpha · /m.test(s), 'the preview of alpha');
     const coloured = env.tmux(['capture-pane', '-p', '-e', '-t', tui.target]);
     assert.match(coloured, /\x1b\[31mALPHA-RED/, 'the preview keeps the pane colours');
-    const before = tui.selectedRow()!;
-    const idx = tui.lines().indexOf(before);
+    // One capture for both: a row's text changes every second (its age), so looking it up in a
+    // second capture can miss it.
+    const idx = tui.lines().findIndex((l) => l.startsWith('▶ '));
+    assert.ok(idx > 0, 'a row is selected');
     tui.keys('j');
     await tui.waitScreen((s) => s.split('\n')[idx + 1]?.startsWith('▶ ') ?? false, 'the selection to move down');
     const now = tui.selectedRow()!;

@@ -79,9 +79,11 @@ export async function followLogs(ctx: CoreContext, input: LogsInput, write: (tex
       const info = await ctx.server.pane(v.record.tmux.pane).info();
       if (!paneBelongs(v.record, info)) end = { how: 'lost', code: null, sig: null };
       else if (info.paneDead) {
-        // tmux can report the status a moment after the death: give it a few reads.
+        // tmux 3.3a can leave a dead pane's status unreported until another child of the server
+        // exits (TMUX-FACTS): make one such child, then give it a few reads.
         let row = info;
-        for (let i = 0; i < 10 && row.paneDeadStatus === null && row.paneDeadSignal === null; i++) {
+        for (let i = 0; i < 30 && row.paneDeadStatus === null && row.paneDeadSignal === null; i++) {
+          if (i % 5 === 0) await ctx.server.reapChildren().catch(() => undefined);
           await new Promise((r) => setTimeout(r, 150));
           row = (await ctx.server.pane(v.record.tmux.pane).info()) ?? row;
         }
