@@ -12,7 +12,7 @@ const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
 const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, required, additionalProperties: false });
 const arr = (items: Schema): Schema => ({ type: 'array', items });
 
-const STATE = { type: 'string', enum: ['starting', 'running', 'waiting', 'idle', 'stuck', 'exited', 'lost'] };
+const STATE = { type: 'string', enum: ['starting', 'running', 'waiting', 'idle', 'stuck', 'exited', 'lost', 'unknown'], description: 'unknown: the monitor has not ticked for a few seconds (it is being restarted)' };
 const SESSION_REF = str('a session: its full id, its name, or a unique id prefix of at least 4 characters');
 const REF = obj({ session: SESSION_REF }, ['session']);
 

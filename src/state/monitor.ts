@@ -77,6 +77,8 @@ export class Monitor {
   async tick(): Promise<{ sessions: number; live: number; captured: number; changed: number }> {
     const now = this.opts.now?.() ?? Date.now();
     const rows = await this.server.panes();
+    // What this tick publishes is current: its rows carry this tick's heartbeat, not the last one.
+    for (const r of rows) r.monitorTick = now;
     const byPane = new Map(rows.map((p) => [p.paneId, p]));
     const records = this.registry.listFor(this.opts.socketLabel);
     const live = new Set<string>();
@@ -163,12 +165,12 @@ export class Monitor {
       writes.push(this.server.setGlobalOptions({ '@amux_summary': summary }));
       this.summary = summary;
     }
-    if (this.first) {
-      writes.push(this.server.setGlobalOptions({ '@amux_daemon_ready': String(process.pid) }));
-      this.first = false;
-    }
+    // The heartbeat every reader weighs the published states by (model.ts), and after the first
+    // publish the ready flag with this process's pid (a dead monitor's flag is not ours).
+    writes.push(this.server.setGlobalOptions({ '@amux_daemon_tick': String(now), ...(this.first ? { '@amux_daemon_ready': String(process.pid) } : {}) }));
+    this.first = false;
     await Promise.all(writes.map((w) => w.catch((e: Error) => this.opts.log?.(`publish failed: ${e.message}`))));
-    this.opts.published?.({ rows: rows.filter((r) => !unstamped(r)), views: plan.map((p) => viewOf(p.rec, p.pane, p.outputAt)), at: now, registry: this.registry.cached });
+    this.opts.published?.({ rows: rows.filter((r) => !unstamped(r)), views: plan.map((p) => viewOf(p.rec, p.pane, p.outputAt, now)), at: now, registry: this.registry.cached });
     return { sessions: plan.length, live: plan.filter((p) => p.pane && !p.pane.paneDead).length, captured: captures.filter((c) => c !== null).length, changed };
   }
 
