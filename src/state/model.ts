@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Server, PaneRow } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
 import { Registry } from '../session/registry.js';
@@ -59,13 +59,20 @@ export function logOutputAt(rec: SessionRecord): number | null {
   return null;
 }
 
+/** A live pane whose log writer is gone (it died: folder unwritable or full): its log does not move. */
+export function writerDown(pane: PaneRow | null): boolean {
+  return !!pane && !pane.paneDead && !pane.panePipe;
+}
+
 /**
- * Last output time: the log's modification time, else tmux's window activity. The monitor
+ * Last output time: the log's modification time, else tmux's window activity; the later of the
+ * two when no log writer runs, so a dead writer never turns output into quiet. The monitor
  * passes the log time it has just stat'ed (`logAt`) rather than stat the log twice.
  */
 export function lastOutputAt(rec: SessionRecord, pane: PaneRow | null, logAt: number | null = logOutputAt(rec)): number | null {
-  if (logAt !== null) return logAt;
-  return pane && pane.windowActivity > 0 ? pane.windowActivity * 1000 : null;
+  const activity = pane && pane.windowActivity > 0 ? pane.windowActivity * 1000 : null;
+  if (writerDown(pane) && activity !== null) return Math.max(activity, logAt ?? 0);
+  return logAt ?? activity;
 }
 
 /**
@@ -95,7 +102,10 @@ function baseState(rec: SessionRecord, pane: PaneRow | null, now: number): Pick<
 
 /** One record joined with its pane (already matched); `logAt` as in `lastOutputAt`. */
 export function viewOf(record: SessionRecord, pane: PaneRow | null, logAt?: number | null, now = Date.now()): SessionView {
-  return { record, pane, ...baseState(record, pane, now), lastOutputAt: lastOutputAt(record, pane, logAt) };
+  const base = baseState(record, pane, now);
+  // Said wherever the state is shown (ps --json, explain): the log stopped, the monitor re-attaches a writer.
+  if (writerDown(pane)) base.reason += `; warning: no log writer runs (is ${dirname(record.logFile)} unwritable or full?): output is read from tmux's window activity`;
+  return { record, pane, ...base, lastOutputAt: lastOutputAt(record, pane, logAt) };
 }
 
 export function buildViews(records: SessionRecord[], panes: PaneRow[]): SessionView[] {
