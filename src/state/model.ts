@@ -3,18 +3,13 @@ import { basename, dirname } from 'node:path';
 import type { Server, PaneRow } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
 import { Registry } from '../session/registry.js';
-import type { State as EngineState } from './engine.js';
+import type { State } from './engine.js';
 import { matchPane } from '../session/identity.js';
 import { formatAge } from '../util/duration.js';
 
 export { matchPane };
 
-/**
- * A session's state as views show it: what the engine decided, or `unknown` when the monitor
- * that published it has not ticked for STALE_AFTER_MS (it died or hangs; the next command
- * restarts it). The engine itself never decides `unknown`.
- */
-export type State = EngineState | 'unknown';
+export type { State };
 
 /** How old the monitor's heartbeat may be before its published states stop counting as current (it ticks every 400 ms). */
 export const STALE_AFTER_MS = 3000;
