@@ -43,10 +43,13 @@ export class DaemonCommand extends AmuxCommand {
         return 0;
       case 'status': {
         const info = client.readDaemon(server.socket);
+        // A live process that stopped ticking is not a running monitor: the next command replaces it.
+        const hung = !!info && client.isHung(server.socket);
         const { log, events } = client.daemonPaths(server.socket);
-        if (this.jsonOut) this.json({ running: !!info, ...(info ?? {}), server: server.label, log, events });
+        if (this.jsonOut) this.json({ running: !!info && !hung, hung, ...(info ?? {}), server: server.label, log, events });
+        else if (hung) this.out(`hung: pid ${info.pid} has not ticked for over ${client.HUNG_AFTER_MS / 1000} s (the next amux command replaces it), server ${server.description}, log ${log}`);
         else this.out(info ? `running: pid ${info.pid}, amux ${info.version}, since ${info.startedAt}, server ${server.description}, log ${log}` : `not running (server ${server.description})`);
-        return info ? 0 : 1;
+        return info && !hung ? 0 : 1;
       }
       default:
         throw new UsageError(`daemon takes start, stop, status or run, not "${this.action}"`);

@@ -1,6 +1,6 @@
 /**
  * Watching one session: wait until it reaches a state (`await`), and say why it is in the state
- * it is in (`explain`). Both make sure the monitor runs first, so what they read is live.
+ * it is in (`explain`). Both make sure the monitor runs first (resolveView does), so what they read is live.
  */
 import type { CoreContext } from './context.js';
 import { UsageError } from '../util/errors.js';
@@ -33,8 +33,6 @@ export async function awaitSession(ctx: CoreContext, input: AwaitInput): Promise
   const until = input.until ?? 'any';
   if (!UNTIL_STATES.includes(until)) throw new UsageError(`until takes one of ${UNTIL_STATES.join(', ')}, not "${until}"`);
   const v = await resolveView(ctx, input.session);
-  const { ensureMonitor } = await import('../state/daemon-client.js');
-  await ensureMonitor(ctx.server);
   const { UNTIL, waitForView } = await import('../state/watch.js');
   const wanted = UNTIL[until] as readonly string[];
   const res = await waitForView(ctx.server, v.record, (x) => wanted.includes(x.state), { timeoutMs: input.timeoutMs });
@@ -50,10 +48,7 @@ export interface ExplainOutput extends SessionInfo {
 
 /** The session's state with the rule that decided it and the evidence behind it. */
 export async function explainSession(ctx: CoreContext, input: { session: string }): Promise<ExplainOutput> {
-  let v = await resolveView(ctx, input.session);
-  const { ensureMonitor } = await import('../state/daemon-client.js');
-  // A monitor started just now published nothing before: read the session again.
-  if (await ensureMonitor(ctx.server)) v = await resolveView(ctx, input.session);
+  const v = await resolveView(ctx, input.session);
   const { readExplain } = await import('../state/publish.js');
   const ex = v.pane && !v.pane.paneDead ? await readExplain(ctx.server, v.pane.paneId) : null;
   const now = Date.now();

@@ -21,7 +21,7 @@ const extend = (base: Schema, properties: Record<string, Schema>, required: stri
   required: [...(base.required as string[]), ...required],
 });
 
-const STATE = { type: 'string', enum: ['starting', 'running', 'waiting', 'idle', 'stuck', 'exited', 'lost'] };
+const STATE = { type: 'string', enum: ['starting', 'running', 'waiting', 'idle', 'stuck', 'exited', 'lost', 'unknown'], description: 'unknown: the monitor has not ticked for a few seconds (it is being restarted)' };
 const SESSION_REF = str('a session: its full id, its name, or a unique id prefix of at least 4 characters');
 const REF = obj({ session: SESSION_REF }, ['session']);
 const UNTIL = { type: 'string', enum: ['idle', 'waiting', 'exited', 'running', 'stuck', 'any'], description: 'idle: the turn is over; waiting: it asks a person; any: anything but working' };

@@ -23,7 +23,7 @@ function memo<T>(f: () => Promise<T>): () => Promise<T> {
   return () => (p ??= f());
 }
 
-/** Starts the monitor when sessions exist, so the states read are live (waits for its first publish). */
+/** Starts (or replaces a hung) monitor, so the states read are live (waits for its first publish); never with no server. */
 async function ensureMonitor(ctx: CoreContext): Promise<boolean> {
   const { ensureMonitor } = await import('../state/daemon-client.js');
   return ensureMonitor(ctx.server);
@@ -53,6 +53,8 @@ export async function resolveView(ctx: CoreContext, ref: string): Promise<Sessio
     if (e instanceof NotFoundError && d) throw new DamagedRecordError(d);
     throw e;
   }
+  // Every use of one session (keys, capture, logs, tag, rename, stop, rm, explain, await) reads or acts on live state.
+  await ensureMonitor(ctx);
   const [view] = buildViews([rec], await ctx.server.listPanes());
   return view!;
 }

@@ -27,9 +27,11 @@ export function writeEnvFile(path: string, env: Record<string, string | undefine
 
 /**
  * The pane runs this constant program: `sh -c LAUNCHER amux ENVFILE argv...`. It exports the
- * file's variables and execs the agent's argv untouched (no word splitting, no re-parsing).
+ * file's variables, deletes the file (the agent's secrets do not outlive its start; nothing
+ * launches the pane again from it), and execs the agent's argv untouched (no word splitting, no
+ * re-parsing).
  */
-export const LAUNCHER_SCRIPT = 'set -a; . "$1"; set +a; shift; exec "$@"';
+export const LAUNCHER_SCRIPT = 'set -a; . "$1"; set +a; rm -f -- "$1"; shift; exec "$@"';
 
 export function launcherArgv(envFile: string, argv: string[]): string[] {
   return ['/bin/sh', '-c', LAUNCHER_SCRIPT, 'amux', envFile, ...argv];

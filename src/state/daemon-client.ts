@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_ENTRY } from '../util/root.js';
 import { homeDir } from '../util/paths.js';
@@ -111,6 +111,31 @@ function readDaemonRaw(path: string): DaemonInfo | null {
   }
 }
 
+/**
+ * The daemon's heartbeat for other amux processes: it touches its pid file at every tick (and
+ * while it reconnects), so "alive but not ticking" is one stat away (see `isHung`).
+ */
+export function touchPidFile(socket: SocketChoice): void {
+  const now = new Date();
+  try {
+    utimesSync(daemonPaths(socket).pid, now, now);
+  } catch {
+    /* gone: the next claim writes it again */
+  }
+}
+
+/** A live daemon whose heartbeat stopped this long ago hangs (frozen, stuck in a call): it is replaced. */
+export const HUNG_AFTER_MS = 6000;
+
+/** True when the pid file's daemon has not touched it for HUNG_AFTER_MS (see `touchPidFile`). */
+export function isHung(socket: SocketChoice, now = Date.now()): boolean {
+  try {
+    return now - statSync(daemonPaths(socket).pid).mtimeMs > HUNG_AFTER_MS;
+  } catch {
+    return false;
+  }
+}
+
 export function releasePidFile(socket: SocketChoice): void {
   const { pid } = daemonPaths(socket);
   const info = readDaemonRaw(pid);
@@ -161,7 +186,7 @@ export async function stopDaemon(socket: SocketChoice = resolveSocket()): Promis
 export async function ensureDaemon(socket: SocketChoice = resolveSocket()): Promise<{ info: DaemonInfo | null; started: boolean }> {
   if (process.env.AMUX_NO_DAEMON === '1') return { info: null, started: false };
   const current = readDaemon(socket);
-  if (current && current.version === version) return { info: current, started: false };
+  if (current && current.version === version && !isHung(socket)) return { info: current, started: false };
   const paths = daemonPaths(socket);
   let haveLock = false;
   try {
@@ -185,8 +210,9 @@ export async function ensureDaemon(socket: SocketChoice = resolveSocket()): Prom
       return { info: readDaemon(socket), started: false };
     }
     const again = readDaemon(socket);
-    if (again && again.version === version) return { info: again, started: false };
-    if (again) await stopDaemon(socket); // an older amux's daemon: replace it
+    if (again && isHung(socket)) await killHung(again.pid);
+    else if (again && again.version === version) return { info: again, started: false };
+    else if (again) await stopDaemon(socket); // an older amux's daemon: replace it
     const cli = CLI_ENTRY;
     const log = openSync(paths.log, 'a', 0o600);
     const child = spawn(process.execPath, [cli, 'daemon', 'run'], {
@@ -216,20 +242,47 @@ export async function ensureDaemon(socket: SocketChoice = resolveSocket()): Prom
 }
 
 /**
- * Makes sure the monitor runs and, when it was only just started, waits for its first publish,
- * so what the caller reads next is live. What every command that reads states calls.
+ * Ends a hung daemon at once: SIGKILL, since a frozen (SIGSTOP) or stuck process handles no
+ * SIGTERM. Its control client sees EOF on its stdin and leaves; its pid file is then stale and
+ * the next daemon claims it.
  */
-export async function ensureMonitor(server: { socket: SocketChoice; getGlobalOption(name: string): Promise<string | null> }): Promise<boolean> {
-  const { started } = await ensureDaemon(server.socket);
-  if (started) await waitReady(server);
+async function killHung(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return; // gone meanwhile
+  }
+  await waitGone(pid, 1000);
+}
+
+/** What ensureMonitor needs of a Server. */
+export interface MonitoredServer {
+  socket: SocketChoice;
+  isRunning(): Promise<boolean>;
+  getGlobalOption(name: '@amux_daemon_ready'): Promise<string | null>;
+}
+
+/**
+ * Makes sure the monitor runs and, when it was only just started (or a hung one replaced), waits
+ * for its first publish, so what the caller reads next is live. What every command that reads
+ * or acts on sessions calls (through the core). With no tmux server nothing is started: the
+ * monitor would find nothing to watch and exit, and every record reads as lost at once.
+ */
+export async function ensureMonitor(server: MonitoredServer): Promise<boolean> {
+  if (!readDaemon(server.socket) && !(await server.isRunning())) return false;
+  const { info, started } = await ensureDaemon(server.socket);
+  if (started && info) await waitReady(server, info.pid);
   return started;
 }
 
-/** Waits (up to `ms`) for a freshly started monitor's first publish. */
-export async function waitReady(server: { getGlobalOption(name: string): Promise<string | null> }, ms = 2500): Promise<boolean> {
+/**
+ * Waits (up to `ms`) for the first publish of the monitor `pid`: the ready flag carries the pid
+ * of the monitor that set it, so the flag a killed monitor left behind does not count.
+ */
+export async function waitReady(server: Pick<MonitoredServer, 'getGlobalOption'>, pid: number, ms = 2500): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    if (await server.getGlobalOption('@amux_daemon_ready')) return true;
+    if ((await server.getGlobalOption('@amux_daemon_ready')) === String(pid)) return true;
     await sleep(40);
   }
   return false;

@@ -1,7 +1,7 @@
 import { Server } from '../tmux/server.js';
 import { resolveSocket, type SocketChoice } from '../tmux/exec.js';
 import { version } from '../version.js';
-import { claimPidFile, daemonPaths, readDaemon, releasePidFile } from './daemon-client.js';
+import { claimPidFile, daemonPaths, readDaemon, releasePidFile, touchPidFile } from './daemon-client.js';
 import { Monitor, type PublishedTick } from './monitor.js';
 import { EventServer } from './event-server.js';
 import { SnapshotWriter, removeSnapshot } from './snapshot.js';
@@ -58,6 +58,7 @@ export async function runDaemon(): Promise<number> {
   const events = await openEvents(socket);
   try {
     while (!stopping) {
+      touchPidFile(socket);
       if (!(await server.isRunning())) {
         log('tmux server is gone; exiting');
         exitReason = 'the tmux server is gone';
@@ -94,6 +95,7 @@ export async function runDaemon(): Promise<number> {
           break;
         }
         const t0 = Date.now();
+        touchPidFile(socket);
         try {
           const r = await monitor.tick();
           if (r.live > 0) idleSince = Date.now();

@@ -1,14 +1,18 @@
 import { statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Server, PaneRow } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
 import { Registry } from '../session/registry.js';
 import type { State } from './engine.js';
 import { matchPane } from '../session/identity.js';
+import { formatAge } from '../util/duration.js';
 
 export { matchPane };
 
 export type { State };
+
+/** How old the monitor's heartbeat may be before its published states stop counting as current (it ticks every 400 ms). */
+export const STALE_AFTER_MS = 3000;
 
 /** A session that has a process: it can take input, keys, a stop. */
 export function isLive(state: State): boolean {
@@ -50,17 +54,27 @@ export function logOutputAt(rec: SessionRecord): number | null {
   return null;
 }
 
+/** A live pane whose log writer is gone (it died: folder unwritable or full): its log does not move. */
+export function writerDown(pane: PaneRow | null): boolean {
+  return !!pane && !pane.paneDead && !pane.panePipe;
+}
+
 /**
- * Last output time: the log's modification time, else tmux's window activity. The monitor
+ * Last output time: the log's modification time, else tmux's window activity; the later of the
+ * two when no log writer runs, so a dead writer never turns output into quiet. The monitor
  * passes the log time it has just stat'ed (`logAt`) rather than stat the log twice.
  */
 export function lastOutputAt(rec: SessionRecord, pane: PaneRow | null, logAt: number | null = logOutputAt(rec)): number | null {
-  if (logAt !== null) return logAt;
-  return pane && pane.windowActivity > 0 ? pane.windowActivity * 1000 : null;
+  const activity = pane && pane.windowActivity > 0 ? pane.windowActivity * 1000 : null;
+  if (writerDown(pane) && activity !== null) return Math.max(activity, logAt ?? 0);
+  return logAt ?? activity;
 }
 
-/** The state tmux alone tells: exited / lost, else whatever the monitor published (or running). */
-function baseState(rec: SessionRecord, pane: PaneRow | null): Pick<SessionView, 'state' | 'stateSince' | 'reason' | 'exitCode' | 'exitSignal'> {
+/**
+ * The state tmux alone tells: exited / lost, else whatever the monitor published (or running), as
+ * long as the monitor's heartbeat is fresh: `unknown` otherwise, never an old state as current.
+ */
+function baseState(rec: SessionRecord, pane: PaneRow | null, now: number): Pick<SessionView, 'state' | 'stateSince' | 'reason' | 'exitCode' | 'exitSignal'> {
   if (!pane) return { state: 'lost', stateSince: null, reason: 'recorded by amux, but tmux has no such pane', exitCode: null, exitSignal: null };
   if (pane.paneDead) {
     const since = pane.paneDeadTime ? pane.paneDeadTime * 1000 : null;
@@ -70,6 +84,10 @@ function baseState(rec: SessionRecord, pane: PaneRow | null): Pick<SessionView, 
     return { state: 'exited', stateSince: since, reason: `process ended (${how})`, exitCode: code, exitSignal: sig };
   }
   const published = pane.opts.state as State;
+  if (published && now - pane.monitorTick > STALE_AFTER_MS) {
+    const age = pane.monitorTick > 0 ? `its last tick was ${formatAge(now - pane.monitorTick)} ago` : 'it never ticked';
+    return { state: 'unknown', stateSince: null, reason: `state unknown (monitor restarting): ${age}; it last published ${published}`, exitCode: null, exitSignal: null };
+  }
   if (published) {
     const since = Number(pane.opts.stateSince);
     return { state: published, stateSince: Number.isFinite(since) && since > 0 ? since : null, reason: pane.opts.reason, exitCode: null, exitSignal: null };
@@ -78,8 +96,11 @@ function baseState(rec: SessionRecord, pane: PaneRow | null): Pick<SessionView, 
 }
 
 /** One record joined with its pane (already matched); `logAt` as in `lastOutputAt`. */
-export function viewOf(record: SessionRecord, pane: PaneRow | null, logAt?: number | null): SessionView {
-  return { record, pane, ...baseState(record, pane), lastOutputAt: lastOutputAt(record, pane, logAt) };
+export function viewOf(record: SessionRecord, pane: PaneRow | null, logAt?: number | null, now = Date.now()): SessionView {
+  const base = baseState(record, pane, now);
+  // Said wherever the state is shown (ps --json, explain): the log stopped, the monitor re-attaches a writer.
+  if (writerDown(pane)) base.reason += `; warning: no log writer runs (is ${dirname(record.logFile)} unwritable or full?): output is read from tmux's window activity`;
+  return { record, pane, ...base, lastOutputAt: lastOutputAt(record, pane, logAt) };
 }
 
 export function buildViews(records: SessionRecord[], panes: PaneRow[]): SessionView[] {

@@ -4,7 +4,8 @@ import type { PaneRow } from '../tmux/formats.js';
 import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
 import type { SessionView, State } from './model.js';
-import { matchPane, viewOf } from './model.js';
+import { lastOutputAt, matchPane, viewOf, writerDown } from './model.js';
+import { logMaxBytes, logWriterCommand } from '../session/logwriter.js';
 import { unstamped } from '../session/identity.js';
 import { Registry, type DamagedRecord } from '../session/registry.js';
 import { STATE_ICON, summaryText } from './present.js';
@@ -27,7 +28,12 @@ interface Tracked {
   hookAt: string;
   /** Last notification: state and time (one per transition, never a storm). */
   notified: { state: string; at: number } | null;
+  /** When a new log writer was last attached to the pane, while its writer is down (see `writerDown`). */
+  reattachAt?: number;
 }
+
+/** How often a pane whose log writer is down gets a new one (it dies at once while the cause lasts). */
+const REATTACH_EVERY_MS = 5000;
 
 export interface MonitorOptions {
   socketLabel: string;
@@ -77,13 +83,15 @@ export class Monitor {
   async tick(): Promise<{ sessions: number; live: number; captured: number; changed: number }> {
     const now = this.opts.now?.() ?? Date.now();
     const rows = await this.server.panes();
+    // What this tick publishes is current: its rows carry this tick's heartbeat, not the last one.
+    for (const r of rows) r.monitorTick = now;
     const byPane = new Map(rows.map((p) => [p.paneId, p]));
     const records = this.registry.listFor(this.opts.socketLabel);
     const live = new Set<string>();
     let needReap = false;
 
     // Decide which panes to capture, then capture them all in one pipelined batch.
-    const plan: { rec: SessionRecord; pane: PaneRow | null; t: Tracked; capture: boolean; outputAt: number | null }[] = [];
+    const plan: { rec: SessionRecord; pane: PaneRow | null; t: Tracked; capture: boolean; outputAt: number | null; logAt: number | null }[] = [];
     for (const rec of records) {
       live.add(rec.id);
       const pane = matchPane(rec, byPane);
@@ -106,15 +114,20 @@ export class Monitor {
       const moved = size !== t.logSize || mtime !== t.logMtime;
       t.logSize = size;
       t.logMtime = mtime;
-      const outputAt = size > 0 ? mtime : null;
+      const logAt = size > 0 ? mtime : null;
+      const outputAt = lastOutputAt(rec, pane, logAt);
       const hookMoved = !!pane && pane.opts.hookAt !== t.hookAt;
       if (pane) t.hookAt = pane.opts.hookAt;
-      const capture = !!pane && !pane.paneDead && (moved || hookMoved || t.screen === null || now - t.capturedAt > 15_000);
+      const down = writerDown(pane);
+      if (down) this.reattach(rec, pane!, t, now);
+      else t.reattachAt = undefined;
+      // With no writer the log cannot say the screen moved: read the screen every tick.
+      const capture = !!pane && !pane.paneDead && (moved || down || hookMoved || t.screen === null || now - t.capturedAt > 15_000);
       if (pane?.paneDead && pane.paneDeadStatus === null) {
         t.deadNoStatusSince ??= now;
         if (now - t.deadNoStatusSince > 800) needReap = true;
       }
-      plan.push({ rec, pane, t, capture, outputAt });
+      plan.push({ rec, pane, t, capture, outputAt, logAt });
     }
     for (const id of this.tracked.keys()) if (!live.has(id)) this.tracked.delete(id);
     if (needReap && now - this.lastReap > 2000) {
@@ -163,13 +176,27 @@ export class Monitor {
       writes.push(this.server.setGlobalOptions({ '@amux_summary': summary }));
       this.summary = summary;
     }
-    if (this.first) {
-      writes.push(this.server.setGlobalOptions({ '@amux_daemon_ready': String(process.pid) }));
-      this.first = false;
-    }
+    // The heartbeat every reader weighs the published states by (model.ts), and after the first
+    // publish the ready flag with this process's pid (a dead monitor's flag is not ours).
+    writes.push(this.server.setGlobalOptions({ '@amux_daemon_tick': String(now), ...(this.first ? { '@amux_daemon_ready': String(process.pid) } : {}) }));
+    this.first = false;
     await Promise.all(writes.map((w) => w.catch((e: Error) => this.opts.log?.(`publish failed: ${e.message}`))));
-    this.opts.published?.({ rows: rows.filter((r) => !unstamped(r)), views: plan.map((p) => viewOf(p.rec, p.pane, p.outputAt)), at: now, registry: this.registry.cached });
+    this.opts.published?.({ rows: rows.filter((r) => !unstamped(r)), views: plan.map((p) => viewOf(p.rec, p.pane, p.logAt, now)), at: now, registry: this.registry.cached });
     return { sessions: plan.length, live: plan.filter((p) => p.pane && !p.pane.paneDead).length, captured: captures.filter((c) => c !== null).length, changed };
+  }
+
+  /**
+   * Attaches a new log writer to a pane whose writer died (once every REATTACH_EVERY_MS: while
+   * the cause lasts, the new one dies at once too), and says so in the monitor's log once.
+   */
+  private reattach(rec: SessionRecord, pane: PaneRow, t: Tracked, now: number): void {
+    if (t.reattachAt !== undefined && now - t.reattachAt < REATTACH_EVERY_MS) return;
+    if (t.reattachAt === undefined) this.opts.log?.(`log writer of ${rec.name} is not running (${rec.logFile}): attaching a new one`);
+    t.reattachAt = now;
+    void this.server
+      .pane(pane.paneId)
+      .pipeIfNone(logWriterCommand(rec.logFile, logMaxBytes()))
+      .catch((e: Error) => this.opts.log?.(`log writer of ${rec.name}: ${e.message}`));
   }
 
   private maybeNotify(rec: SessionRecord, t: Tracked, state: State, now: number): void {

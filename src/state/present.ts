@@ -10,6 +10,7 @@ export const STATE_ICON: Record<State, string> = {
   stuck: '⚠',
   exited: '■',
   lost: '?',
+  unknown: '~',
 };
 
 /** Colour names (blessed and tmux both understand these). */
@@ -21,6 +22,7 @@ export const STATE_COLOR: Record<State, string> = {
   stuck: 'red',
   exited: 'white',
   lost: 'magenta',
+  unknown: 'white',
 };
 
 const ORDER: State[] = ['running', 'starting', 'waiting', 'idle', 'stuck', 'exited'];

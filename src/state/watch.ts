@@ -1,6 +1,7 @@
 import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
 import { buildViews, type SessionView, type State } from './model.js';
+import { ensureMonitor } from './daemon-client.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,6 +30,8 @@ export async function waitForView(
   for (;;) {
     const view = await readView(server, rec);
     if (accept(view)) return { view, matched: true, timedOut: false };
+    // The monitor stopped ticking while we wait: replace it (once hung long enough) rather than wait on old states.
+    if (view.state === 'unknown') await ensureMonitor(server);
     if (view.state === 'lost' || (view.state === 'exited' && view.exitCode !== null) || (view.state === 'exited' && view.stateSince && Date.now() - view.stateSince > 5000)) {
       return { view, matched: false, timedOut: false };
     }

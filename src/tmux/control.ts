@@ -23,8 +23,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { socketArgs, socketLabel, type SocketChoice } from './exec.js';
 import { withExclusive } from './gate.js';
-import { TmuxError, TmuxNotFoundError } from './errors.js';
+import { TmuxError } from './errors.js';
 import { tmuxQuote } from '../util/quote.js';
+import { tethered } from './tether.js';
 
 export const MONITOR_SESSION = '_amux-monitor';
 
@@ -161,8 +162,9 @@ export class ControlClient extends EventEmitter {
     const argv = create
       ? ['-C', 'new-session', '-A', '-f', 'no-output', '-s', this.session, opts.command ?? 'exec tail -f /dev/null']
       : ['-C', 'attach-session', '-f', 'no-output', '-t', `=${this.session}:`];
-    // Plain pipes: `-CC` needs a tty; `-C` works over pipes.
-    this.child = spawn('tmux', [...socketArgs(this.socket), ...(opts.startServer === false ? ['-N'] : []), ...argv], {
+    // Plain pipes: `-CC` needs a tty; `-C` works over pipes. Tethered: it never outlives us (tether.ts).
+    const run = tethered(['tmux', ...socketArgs(this.socket), ...(opts.startServer === false ? ['-N'] : []), ...argv]);
+    this.child = spawn(run.command, run.args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: opts.env ?? process.env,
     });
@@ -177,7 +179,7 @@ export class ControlClient extends EventEmitter {
     });
     this.exitPromise = new Promise((resolve) => {
       this.child.on('error', (e: NodeJS.ErrnoException) => {
-        this.finish(e.code === 'ENOENT' ? new TmuxNotFoundError().message : e.message);
+        this.finish(e.code === 'ENOENT' ? 'perl not found: amux runs its tmux control client through it (see tether.ts)' : e.message);
         resolve(this.exited!);
       });
       this.child.on('close', () => {

@@ -39,6 +39,7 @@ const FIELDS = {
   amuxReason: '#{@amux_reason}',
   amuxHook: '#{@amux_hook}',
   amuxHookAt: '#{@amux_hook_at}',
+  monitorTick: '#{@amux_daemon_tick}',
   paneCurrentCommand: '#{pane_current_command}',
   windowName: '#{window_name}',
   paneTitle: '#{pane_title}',
@@ -70,11 +71,14 @@ export interface PaneRow {
   paneDeadTime: number | null;
   paneWidth: number;
   paneHeight: number;
+  /** A log writer (`pipe-pane`) is attached: without one the log never moves. */
   panePipe: boolean;
   paneInMode: boolean;
   paneCurrentCommand: string;
   paneTitle: string;
   paneCurrentPath: string;
+  /** The monitor's heartbeat (the global `@amux_daemon_tick`, epoch ms; 0 when it never ticked): how old the published state is. */
+  monitorTick: number;
   /** amux's user options on the pane (empty string when unset). */
   opts: { id: string; state: string; stateSince: string; reason: string; hook: string; hookAt: string };
 }
@@ -121,6 +125,7 @@ export function parsePaneRows(stdout: string): PaneRow[] {
       paneHeight: int(f.paneHeight),
       panePipe: f.panePipe === '1',
       paneInMode: f.paneInMode === '1',
+      monitorTick: int(f.monitorTick),
       paneCurrentCommand: f.paneCurrentCommand,
       paneTitle: f.paneTitle,
       paneCurrentPath: f.paneCurrentPath,

@@ -21,8 +21,11 @@ export type SavedStatusOption =
   | '@amux_saved_window_status_current_format'
   | '@amux_saved_status_right_length';
 
-/** Global: the monitor's summary and readiness, and the status bar. */
-export type GlobalOption = '@amux_summary' | '@amux_daemon_ready' | StatusOption | SavedStatusOption;
+/**
+ * Global: the monitor's summary, readiness (its pid, set after its first publish) and heartbeat
+ * (the time of its last tick, epoch ms), and the status bar.
+ */
+export type GlobalOption = '@amux_summary' | '@amux_daemon_ready' | '@amux_daemon_tick' | StatusOption | SavedStatusOption;
 
 /** tmux config-file double-quoted string. */
 function confQuote(s: string): string {

@@ -241,6 +241,11 @@ export class Pane extends TmuxObject {
     await this.cmd('paste-buffer', ['-p', '-d', '-r', '-b', bufferName]);
   }
 
+  /** Pipes the pane's output to a shell command (taken as text), unless a pipe runs already (`-o`). */
+  pipeIfNone(command: string): Promise<string> {
+    return this.cmd('pipe-pane', ['-o', formatLiteral(command)]);
+  }
+
   setOption(name: PaneOption, value: string): Promise<string> {
     return this.cmd('set-option', ['-p', name, value]);
   }
