@@ -13,6 +13,7 @@ import type { SessionRecord } from '../session/types.js';
 import { stampedWith } from '../session/identity.js';
 import { DamagedRecordError, MIN_ID_PREFIX, type DamagedRecord } from '../session/registry.js';
 import { isLive } from '../state/model.js';
+import { literalText } from '../session/text.js';
 
 export type { SessionInfo };
 
@@ -280,7 +281,8 @@ export interface SendOutput {
  * literally, confirm the turn started, and unless told not to, wait for the reply.
  */
 export async function sendPrompt(ctx: CoreContext, input: SendInput): Promise<SendOutput> {
-  const text = input.text.replace(/\n+$/, '');
+  // Refused before waiting for the agent (typeText enforces the same rule at the pane).
+  const text = literalText(input.text).replace(/\n+$/, '');
   if (text.length === 0) throw new UsageError('the prompt is empty');
   const v = await liveView(ctx, input.session, 'can take no input');
   await ensureMonitor(ctx);

@@ -6,6 +6,8 @@
 import type { CoreContext } from './context.js';
 import { UsageError } from '../util/errors.js';
 import { validateName } from '../tmux/names.js';
+import { literalText } from '../session/text.js';
+import { validateTag } from '../session/edit.js';
 import { viewJson } from '../state/model.js';
 import type { SessionRecord } from '../session/types.js';
 import type { SessionInfo } from './sessions.js';
@@ -48,6 +50,9 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
   const total = (input.command !== undefined ? 1 : agentsIn.length) * count;
   if (input.name !== undefined && total > 1) throw new UsageError('a name names one session; drop it when launching several');
   if (input.name !== undefined) validateName(input.name);
+  for (const t of input.tags ?? []) validateTag(t);
+  // Refused before anything starts (typeText enforces the same rule at the pane).
+  const prompt = input.prompt === undefined ? undefined : literalText(input.prompt);
 
   const config = await ctx.config();
   const { resolveAgent, expandEnvironment } = await import('../config/load.js');
@@ -99,9 +104,9 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
     const { ensureDaemon } = await import('../state/daemon-client.js');
     await ensureDaemon(ctx.server.socket);
   }
-  if (input.prompt !== undefined && input.prompt.trim() && records.length > 0) {
+  if (prompt !== undefined && prompt.trim() && records.length > 0) {
     const { deliverPrompt } = await import('../state/send.js');
-    const sent = await Promise.allSettled(records.map((rec) => deliverPrompt(ctx.server, rec, input.prompt!, { onProgress: ctx.observer.progress })));
+    const sent = await Promise.allSettled(records.map((rec) => deliverPrompt(ctx.server, rec, prompt, { onProgress: ctx.observer.progress })));
     for (const r of sent) if (r.status === 'rejected') fail(r.reason);
     const { invalidateSnapshot } = await import('../state/snapshot.js');
     invalidateSnapshot(ctx.server.socket);
