@@ -195,7 +195,7 @@ async function removeDamaged(ctx: CoreContext, d: DamagedRecord): Promise<Remove
   for (const row of await ctx.server.listPanes()) {
     if (stampedWith(row, d.id)) await ctx.server.session(row.sessionId).kill().catch(() => undefined);
   }
-  ctx.registry.removeDamaged(d);
+  await ctx.registry.removeDamaged(d);
   invalidateSnapshot(ctx.server.socket);
   return { session: `(damaged ${d.id.slice(0, 8)})`, id: d.id, workspace: null };
 }
@@ -203,7 +203,7 @@ async function removeDamaged(ctx: CoreContext, d: DamagedRecord): Promise<Remove
 export async function renameSession(ctx: CoreContext, input: { session: string; name: string }): Promise<SessionInfo> {
   const v = await resolveView(ctx, input.session);
   const { renameSession: rename } = await import('../session/edit.js');
-  const rec = await rename(ctx.server, v.record.id, input.name, ctx.registry);
+  const rec = await rename(ctx.server, v.record.id, input.name, ctx.registry, v.record.name);
   invalidateSnapshot(ctx.server.socket);
   return viewJson((await readViews(ctx, [rec]))[0]!);
 }
