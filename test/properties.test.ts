@@ -16,6 +16,8 @@ import { validateName, tmuxSessionName } from '../src/tmux/names.ts';
 import { validateTag } from '../src/session/edit.ts';
 import { envFileText, validateEnvKey } from '../src/session/envfile.ts';
 import { literalText } from '../src/session/text.ts';
+import { typeText } from '../src/session/deliver.ts';
+import { Server } from '../src/tmux/server.ts';
 import { invalidUtf8Offset } from '../src/util/utf8.ts';
 import { decodePrompt } from '../src/commands/prompt-input.ts';
 import { shQuote } from '../src/util/quote.ts';
@@ -202,6 +204,24 @@ describe(`generated inputs (seed ${SEED})`, { concurrency: false }, () => {
         }
       });
     }
+  });
+
+  test('send refuses control characters, invalid UTF-8 and unreadable files in a sentence; typeText refuses before tmux', async () => {
+    const ctl = await env.amux(['send', 'nosuch', 'half\x1b[201~\rrm -rf x']);
+    assert.equal(ctl.code, 2);
+    assert.match(ctl.stderr, /^amux: the prompt holds a control character \(U\+001B ESC\) at line 1, column 5/);
+    const cc = await env.amux(['send', 'nosuch', '-'], { input: 'a\nb\x03' });
+    assert.match(cc.stderr, /control character \(U\+0003 C-c\) at line 2, column 2/);
+    const missing = await env.amux(['send', 'nosuch', '--file', '/nonexistent']);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr, 'amux: cannot read the prompt: there is no file /nonexistent\n');
+    const f = join(env.dir, 'latin1.txt');
+    writeFileSync(f, Buffer.from('caf\xe9 ok', 'latin1'));
+    const bad = await env.amux(['send', 'nosuch', '--file', f]);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr, `amux: ${f} is not valid UTF-8: byte 0xe9 at byte offset 3 does not start a valid character (save it as UTF-8)\n`);
+    // The TUI's prompts reach the pane through typeText: it refuses before any tmux call.
+    await assert.rejects(typeText(new Server({ name: 'amux-test-none' }), '%0', 'x\x1by'), (e) => e instanceof UsageError && /U\+001B ESC/.test(e.message));
   });
 
   test('40 cases end to end: run -p with generated names, tags, env, prompt and folder', async (t) => {

@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestEnv, sleep } from './helpers.ts';
+import { Registry } from '../src/session/registry.ts';
+import type { SessionRecord } from '../src/session/types.ts';
 
 interface Row {
   id: string;
@@ -43,6 +45,34 @@ function assertConsistent(env: TestEnv): ReturnType<typeof snapshot> {
   assert.deepEqual(s.locks, [], 'no lock files left');
   return s;
 }
+
+describe('the record lock', () => {
+  const env = new TestEnv('lock');
+  after(() => env.cleanup());
+
+  test('remove waits for the lock, and an update after a removal recreates nothing', async () => {
+    process.env.AMUX_HOME = env.home;
+    const reg = new Registry();
+    const id = reg.newId();
+    assert.ok(reg.reserveName('locked', id));
+    const rec: SessionRecord = {
+      schema: 1, id, name: 'locked', agent: 'shell', detector: 'generic', argv: ['sh'], project: env.dir, workspace: null, cwd: env.dir,
+      createdAt: new Date().toISOString(), logFile: join(env.dir, 'log'), tags: [], tmux: { socket: 'x', session: 'amux-locked', sessionId: '$0', window: '@0', pane: '%0' },
+    };
+    reg.put(rec);
+    let removed: Promise<void> | null = null;
+    await reg.locked(id, async () => {
+      removed = reg.remove(id);
+      await sleep(100);
+      assert.ok(reg.get(id), 'the record stays while another holds its lock');
+    });
+    await removed;
+    assert.equal(reg.get(id), null);
+    assert.equal(await reg.update(id, (r) => void r.tags.push('late')), null, 'an update of a removed record is null');
+    assert.ok(!existsSync(join(env.home, 'sessions', `${id}.json`)), 'and writes nothing');
+    assert.ok(reg.reserveName('locked', reg.newId()), 'the name is free');
+  });
+});
 
 describe('races on one session and one server', { concurrency: false }, () => {
   const env = new TestEnv('races');
