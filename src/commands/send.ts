@@ -13,6 +13,8 @@ export class SendCommand extends AmuxCommand {
     details: `
       Waits until the agent can take input (idle), types TEXT literally (newlines kept, bracketed paste; nothing in it is interpreted), presses Enter, confirms the turn started, then waits for the turn to end and prints what the agent wrote. \`--no-wait\` returns once the prompt is delivered.
 
+      Control characters other than tab and newline (ESC, CR, C-c, ...) are refused, never typed: press keys with \`amux keys\`. A file or standard input must be UTF-8.
+
       The text comes from the argument, from \`--file F\`, or from standard input with \`-\`. Sending to an exited session is an error. With \`--timeout\`, exit code ${TIMEOUT_EXIT} means the turn did not end in time.
     `,
     examples: [
