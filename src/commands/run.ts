@@ -45,7 +45,7 @@ export class RunCommand extends AmuxCommand {
     const env: Record<string, string> = {};
     for (const kv of this.env ?? []) {
       const i = kv.indexOf('=');
-      if (i <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(kv.slice(0, i))) throw new UsageError(`-e expects KEY=VALUE with a valid variable name, got "${kv}"`);
+      if (i <= 0) throw new UsageError(`-e expects KEY=VALUE, got ${JSON.stringify(kv)}`); // the core checks the name
       env[kv.slice(0, i)] = kv.slice(i + 1);
     }
     const ctx = await this.core();

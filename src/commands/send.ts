@@ -1,16 +1,10 @@
 import { Command, Option } from 'clipanion';
-import { readFileSync } from 'node:fs';
 import { AmuxCommand, jsonOption } from './base.js';
 import { sendPrompt } from '../core/sessions.js';
-import { AmuxError, UsageError } from '../util/errors.js';
+import { UsageError } from '../util/errors.js';
+import { readPromptFile, readPromptStdin } from './prompt-input.js';
 import { parseDuration } from '../util/duration.js';
 import { TIMEOUT_EXIT } from './await.js';
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export class SendCommand extends AmuxCommand {
   static override paths = [['send']];
@@ -18,6 +12,8 @@ export class SendCommand extends AmuxCommand {
     description: 'send a prompt to a session and print the reply',
     details: `
       Waits until the agent can take input (idle), types TEXT literally (newlines kept, bracketed paste; nothing in it is interpreted), presses Enter, confirms the turn started, then waits for the turn to end and prints what the agent wrote. \`--no-wait\` returns once the prompt is delivered.
+
+      Control characters other than tab and newline (ESC, CR, C-c, ...) are refused, never typed: press keys with \`amux keys\`. A file or standard input must be UTF-8.
 
       The text comes from the argument, from \`--file F\`, or from standard input with \`-\`. Sending to an exited session is an error. With \`--timeout\`, exit code ${TIMEOUT_EXIT} means the turn did not end in time.
     `,
@@ -38,13 +34,8 @@ export class SendCommand extends AmuxCommand {
   async run(): Promise<number> {
     let text: string;
     if (this.file !== undefined && this.text !== undefined) throw new UsageError('give TEXT or --file, not both');
-    if (this.file !== undefined) {
-      try {
-        text = readFileSync(this.file, 'utf8');
-      } catch (e) {
-        throw new AmuxError(`cannot read ${this.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
-    } else if (this.text === '-') text = await readStdin();
+    if (this.file !== undefined) text = readPromptFile(this.file);
+    else if (this.text === '-') text = await readPromptStdin();
     else if (this.text !== undefined) text = this.text;
     else throw new UsageError('what to send? give TEXT, --file F, or - for standard input');
     text = text.replace(/\n+$/, '');

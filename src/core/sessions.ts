@@ -14,6 +14,7 @@ import { stampedWith } from '../session/identity.js';
 import { DamagedRecordError, MIN_ID_PREFIX, type DamagedRecord } from '../session/registry.js';
 import { isLive } from '../state/model.js';
 import { withoutDeadPaneLine } from '../tmux/formats.js';
+import { literalText } from '../session/text.js';
 
 export type { SessionInfo };
 
@@ -197,7 +198,7 @@ async function removeDamaged(ctx: CoreContext, d: DamagedRecord): Promise<Remove
   for (const row of await ctx.server.listPanes()) {
     if (stampedWith(row, d.id)) await ctx.server.session(row.sessionId).kill().catch(() => undefined);
   }
-  ctx.registry.removeDamaged(d);
+  await ctx.registry.removeDamaged(d);
   invalidateSnapshot(ctx.server.socket);
   return { session: `(damaged ${d.id.slice(0, 8)})`, id: d.id, workspace: null };
 }
@@ -205,7 +206,7 @@ async function removeDamaged(ctx: CoreContext, d: DamagedRecord): Promise<Remove
 export async function renameSession(ctx: CoreContext, input: { session: string; name: string }): Promise<SessionInfo> {
   const v = await resolveView(ctx, input.session);
   const { renameSession: rename } = await import('../session/edit.js');
-  const rec = await rename(ctx.server, v.record.id, input.name, ctx.registry);
+  const rec = await rename(ctx.server, v.record.id, input.name, ctx.registry, v.record.name);
   invalidateSnapshot(ctx.server.socket);
   return viewJson((await readViews(ctx, [rec]))[0]!);
 }
@@ -294,7 +295,8 @@ export interface SendOutput {
  * literally, confirm the turn started, and unless told not to, wait for the reply.
  */
 export async function sendPrompt(ctx: CoreContext, input: SendInput): Promise<SendOutput> {
-  const text = input.text.replace(/\n+$/, '');
+  // Refused before waiting for the agent (typeText enforces the same rule at the pane).
+  const text = literalText(input.text).replace(/\n+$/, '');
   if (text.length === 0) throw new UsageError('the prompt is empty');
   const v = await liveView(ctx, input.session, 'can take no input');
   await ensureMonitor(ctx);

@@ -6,6 +6,9 @@
 import type { CoreContext } from './context.js';
 import { UsageError } from '../util/errors.js';
 import { validateName } from '../tmux/names.js';
+import { literalText } from '../session/text.js';
+import { validateTag } from '../session/edit.js';
+import { validateEnvKey } from '../session/envfile.js';
 import { viewJson } from '../state/model.js';
 import type { SessionRecord } from '../session/types.js';
 import type { SessionInfo } from './sessions.js';
@@ -43,18 +46,19 @@ export interface StartOutput {
   failed: { message: string; code: string }[];
 }
 
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 export async function startSessions(ctx: CoreContext, input: StartInput): Promise<StartOutput & { records: SessionRecord[] }> {
   const agentsIn = input.agents ?? [];
   if (input.command !== undefined && agentsIn.length > 0) throw new UsageError('give either agents or a command, not both');
   if (input.command === undefined && agentsIn.length === 0) throw new UsageError('which agent? e.g. amux run claude (see amux config show)');
   const count = input.count ?? 1;
   if (!Number.isInteger(count) || count < 1 || count > 500) throw new UsageError(`count must be a whole number from 1 to 500, got "${input.count}"`);
-  for (const k of Object.keys(input.env ?? {})) if (!ENV_KEY.test(k)) throw new UsageError(`not a valid environment variable name: "${k}"`);
+  for (const k of Object.keys(input.env ?? {})) validateEnvKey(k);
   const total = (input.command !== undefined ? 1 : agentsIn.length) * count;
   if (input.name !== undefined && total > 1) throw new UsageError('a name names one session; drop it when launching several');
   if (input.name !== undefined) validateName(input.name);
+  for (const t of input.tags ?? []) validateTag(t);
+  // Refused before anything starts (typeText enforces the same rule at the pane).
+  const prompt = input.prompt === undefined ? undefined : literalText(input.prompt);
 
   const config = await ctx.config();
   let parent: SessionRecord | undefined;
@@ -115,9 +119,9 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
     const { ensureDaemon } = await import('../state/daemon-client.js');
     await ensureDaemon(ctx.server.socket);
   }
-  if (input.prompt !== undefined && input.prompt.trim() && records.length > 0) {
+  if (prompt !== undefined && prompt.trim() && records.length > 0) {
     const { deliverPrompt } = await import('../state/send.js');
-    const sent = await Promise.allSettled(records.map((rec) => deliverPrompt(ctx.server, rec, input.prompt!, { onProgress: ctx.observer.progress })));
+    const sent = await Promise.allSettled(records.map((rec) => deliverPrompt(ctx.server, rec, prompt, { onProgress: ctx.observer.progress })));
     for (const r of sent) if (r.status === 'rejected') fail(r.reason);
     const { invalidateSnapshot } = await import('../state/snapshot.js');
     invalidateSnapshot(ctx.server.socket);

@@ -6,7 +6,7 @@
 import type { Server, PaneRow } from '../tmux/server.js';
 import { matchPane } from './identity.js';
 import { tmuxSessionName, validateName } from '../tmux/names.js';
-import { NotFoundError, UsageError } from '../util/errors.js';
+import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
 import { Registry } from './registry.js';
 import type { SessionRecord } from './types.js';
 
@@ -21,41 +21,46 @@ export function validateTag(tag: string): string {
 }
 
 /**
- * Renames a session: reserves the new name (refused when another session holds it), renames the
- * tmux session to `amux-<new>` (when it still exists), updates the record, then frees the old
- * name. On failure nothing changes.
+ * Renames a session, all under the record's lock so concurrent renames, tags and removals see
+ * one another: re-reads the record, reserves the new name (refused when another session holds
+ * it), renames the tmux session to `amux-<new>` (when it still exists; refused when tmux has a
+ * session of that name), writes the record, then frees the old name. With `from` (the name the
+ * caller resolved), a record renamed meanwhile is a conflict, so of several renames of one
+ * session exactly one wins. On failure nothing changes and the new name is free again.
  */
-export async function renameSession(server: Server, id: string, newName: string, registry = new Registry()): Promise<SessionRecord> {
+export async function renameSession(server: Server, id: string, newName: string, registry = new Registry(), from?: string): Promise<SessionRecord> {
   validateName(newName);
-  const rec = registry.get(id);
-  if (!rec) throw new NotFoundError(`no session with id ${id}`);
-  const oldName = rec.name;
-  if (oldName === newName) return rec;
-  registry.reserveExplicit(newName, id);
-  const newTmux = tmuxSessionName(newName);
-  let renamed: string | null = null;
-  try {
-    // Only the pane stamped with this record's id is this session: tmux reuses `$N` ids after a
-    // server restart, so an id alone may name someone else's session.
-    const live = await livePane(server, rec);
-    if (live) {
-      const session = server.session(live.sessionId);
-      await session.rename(newTmux);
-      renamed = live.sessionId;
-      await session.setOption('@amux_session', newName).catch(() => undefined);
+  return registry.locked(id, async () => {
+    const rec = registry.get(id);
+    if (!rec) throw new NotFoundError(`session ${from ?? id} was removed`);
+    if (from !== undefined && rec.name !== from) {
+      throw new AmuxError(`session ${from} was renamed to ${rec.name} meanwhile: not renamed`, { code: 'conflict' });
     }
-    const next = await registry.update(id, (r) => {
-      r.name = newName;
-      r.tmux.session = newTmux;
-    });
-    if (!next) throw new NotFoundError(`session ${oldName} was removed meanwhile`);
-    registry.releaseName(oldName, id);
-    return next;
-  } catch (e) {
-    if (renamed) await server.session(renamed).rename(rec.tmux.session).catch(() => undefined);
-    registry.releaseName(newName, id);
-    throw e;
-  }
+    const oldName = rec.name;
+    if (oldName === newName) return rec;
+    registry.reserveExplicit(newName, id);
+    const newTmux = tmuxSessionName(newName);
+    let renamed: string | null = null;
+    try {
+      // Only the pane stamped with this record's id is this session: tmux reuses `$N` ids after a
+      // server restart, so an id alone may name someone else's session.
+      const live = await livePane(server, rec);
+      if (live) {
+        const session = server.session(live.sessionId);
+        await session.rename(newTmux);
+        renamed = live.sessionId;
+        await session.setOption('@amux_session', newName).catch(() => undefined);
+      }
+      const next: SessionRecord = { ...rec, name: newName, tmux: { ...rec.tmux, session: newTmux } };
+      registry.put(next);
+      registry.releaseName(oldName, id);
+      return next;
+    } catch (e) {
+      if (renamed) await server.session(renamed).rename(rec.tmux.session).catch(() => undefined);
+      registry.releaseName(newName, id);
+      throw e;
+    }
+  });
 }
 
 /** The record's live pane, when tmux still has the pane stamped with its id. */

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { UsageError } from '../util/errors.js';
 
 /**
  * Environment for a launched agent travels in a 0600 file that the pane's constant launcher
@@ -7,6 +8,20 @@ import { writeFileSync } from 'node:fs';
  */
 const SKIP = new Set(['TMUX', 'TMUX_PANE', 'PWD', 'OLDPWD', 'SHLVL', '_', 'COLUMNS', 'LINES', 'TERM', 'TERM_PROGRAM', 'TERM_PROGRAM_VERSION']);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Variables the launcher sets for every agent itself: a value given for them would be overridden. */
+const OWN = new Set(['AMUX_SESSION', 'AMUX_SESSION_ID']);
+
+/**
+ * A variable a user asks to set for an agent (`run -e KEY=VALUE`): a valid name that the agent
+ * will really see. The terminal's own variables (which tmux sets) and amux's are refused, never
+ * dropped without a word.
+ */
+export function validateEnvKey(key: string): string {
+  if (!NAME.test(key)) throw new UsageError(`not a valid environment variable name: ${JSON.stringify(key)} (use letters, digits and _, not starting with a digit)`);
+  if (SKIP.has(key) || OWN.has(key)) throw new UsageError(`${key} cannot be set for an agent: ${OWN.has(key) ? 'amux sets it' : 'it belongs to the terminal tmux gives the agent'}`);
+  return key;
+}
 
 function quoteValue(v: string): string {
   return `'${v.replace(/'/g, `'\\''`)}'`;

@@ -4,6 +4,7 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { Server } from '../tmux/server.js';
 import { tmuxSessionName, validateName } from '../tmux/names.js';
 import { launchSession } from '../tmux/launch.js';
+import { DuplicateSessionError } from '../tmux/errors.js';
 import { homeDir } from '../util/paths.js';
 import { Registry } from './registry.js';
 import { RECORD_SCHEMA, type SessionRecord } from './types.js';
@@ -61,15 +62,32 @@ export function findExecutable(cmd: string, path: string | undefined, cwd: strin
   return null;
 }
 
+/** How many generated names tmux may hold already before a launch gives up. */
+const MAX_TMUX_TAKEN = 100;
+
 /**
  * Starts the agent with the launch recipe (tmux/launch.ts): the capped log writer gets the pane's
  * very first byte and the exit status is kept. Returns the durable record (already written to
- * the registry).
+ * the registry). A generated name that tmux already has as a session (one made by hand, or left
+ * by a removed record) counts as taken: the next free name is tried.
  */
 export async function launch(server: Server, spec: LaunchSpec, registry = new Registry()): Promise<SessionRecord> {
   if (spec.name !== undefined) validateName(spec.name);
   const id = registry.newId();
-  const name = registry.reserveUnique(spec.name ?? spec.nameBase, id, spec.name !== undefined);
+  const taken = new Set<string>();
+  for (;;) {
+    const name = registry.reserveUnique(spec.name ?? spec.nameBase, id, spec.name !== undefined, taken);
+    try {
+      return await launchAs(server, spec, id, name, registry);
+    } catch (e) {
+      if (!(e instanceof DuplicateSessionError) || spec.name !== undefined || taken.size >= MAX_TMUX_TAKEN) throw e;
+      taken.add(name);
+    }
+  }
+}
+
+/** Starts the session under `name` (reserved for `id`); on failure nothing is left and the name is free. */
+async function launchAs(server: Server, spec: LaunchSpec, id: string, name: string, registry: Registry): Promise<SessionRecord> {
   const tmuxName = tmuxSessionName(name);
   const runDir = join(homeDir('run'), id);
   const logFile = join(homeDir('logs'), `${id}.log`);
@@ -117,6 +135,7 @@ export async function launch(server: Server, spec: LaunchSpec, registry = new Re
     if (created) await server.killSessionNamed(tmuxName).catch(() => undefined);
     registry.releaseName(name, id);
     rmSync(runDir, { recursive: true, force: true });
+    rmSync(logFile, { force: true });
     throw e;
   }
 }

@@ -64,7 +64,7 @@ function killTree(pid: number, sig: NodeJS.Signals = 'SIGTERM'): void {
 /** Kills the tmux session (if alive) and forgets the record, its run folder and logs. */
 export async function removeSession(server: Server, view: Target, opts: { keepLogs?: boolean } = {}, registry = new Registry()): Promise<void> {
   if (view.pane) await server.session(view.pane.sessionId).kill().catch(() => undefined);
-  registry.remove(view.record.id);
+  await registry.remove(view.record.id);
   rmSync(runDirOf(view.record.id), { recursive: true, force: true });
   if (!opts.keepLogs) {
     rmSync(view.record.logFile, { force: true });

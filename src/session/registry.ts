@@ -39,6 +39,20 @@ export function recordProblem(x: unknown, id: string): string | null {
   return null;
 }
 
+/** Whether a record lock's holder is gone: its pid is dead, or it is 30 s old (a holder amux cannot check). */
+function lockIsStale(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (Date.now() - statSync(lock).mtimeMs > 30_000) return true;
+    if (!Number.isInteger(pid) || pid <= 0) return false; // just created: the pid is being written
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    // ESRCH: no such process (the holder crashed); ENOENT: released meanwhile (retry at once).
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /** The shortest id prefix that may stand for a session (git's rule): shorter ones are names only. */
 export const MIN_ID_PREFIX = 4;
 
@@ -109,13 +123,13 @@ export class Registry {
     if (!this.reserveName(name, id)) throw new AmuxError(`a session named "${name}" already exists`, { code: 'conflict' });
   }
 
-  /** Reserves the first free name among `base`, `base-2`, `base-3`, ... */
-  reserveUnique(base: string, id: string, explicit: boolean): string {
+  /** Reserves the first free name among `base`, `base-2`, `base-3`, ..., passing over the names in `taken`. */
+  reserveUnique(base: string, id: string, explicit: boolean, taken: ReadonlySet<string> = new Set()): string {
     if (explicit) {
       this.reserveExplicit(base, id);
       return base;
     }
-    const free = (n: string) => !this.idClash(n) && this.reserveName(n, id);
+    const free = (n: string) => !taken.has(n) && !this.idClash(n) && this.reserveName(n, id);
     if (free(base)) return base;
     for (let n = 2; n < 10_000; n++) {
       const candidate = `${base.slice(0, 58)}-${n}`;
@@ -170,9 +184,12 @@ export class Registry {
     }
   }
 
-  /** Read-modify-write under a lock file, so concurrent updates of one record are not lost. */
+  /**
+   * Read-modify-write under the record's lock, so concurrent updates of one record are not lost.
+   * A record removed meanwhile stays removed: null, and nothing is written.
+   */
   async update(id: string, fn: (rec: SessionRecord) => SessionRecord | void): Promise<SessionRecord | null> {
-    return this.withLock(id, () => {
+    return this.locked(id, () => {
       const rec = this.get(id);
       if (!rec) return null;
       const next = fn(rec) ?? rec;
@@ -181,43 +198,42 @@ export class Registry {
     });
   }
 
-  private async withLock<T>(id: string, fn: () => T): Promise<T> {
+  /**
+   * Runs `fn` holding the record's lock: a file created exclusively, holding the holder's pid.
+   * Every change to an existing record (update, rename, remove) runs under it, so none of them
+   * works from a stale read. Not re-entrant: `fn` must not take the same lock again. A lock is
+   * broken only when its holder is dead (or, for a holder amux cannot check, after 30 s).
+   */
+  async locked<T>(id: string, fn: () => T | Promise<T>): Promise<T> {
     const lock = join(this.dir, `${id}.lock`);
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
-        closeSync(openSync(lock, 'wx', 0o600));
+        const fd = openSync(lock, 'wx', 0o600);
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
         break;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        try {
-          if (Date.now() - statSync(lock).mtimeMs > 5_000) unlinkSync(lock); // holder crashed
-        } catch {
-          /* gone already */
-        }
-        if (Date.now() > deadline) throw new AmuxError(`timed out waiting for the lock on session ${id}`);
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+        if (lockIsStale(lock)) rmSync(lock, { force: true });
+        else if (Date.now() > deadline) throw new AmuxError(`timed out waiting for the lock on session ${id.slice(0, 8)} (${lock})`);
+        else await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
       }
     }
     try {
-      return fn();
+      return await fn();
     } finally {
-      try {
-        unlinkSync(lock);
-      } catch {
-        /* ignore */
-      }
+      rmSync(lock, { force: true });
     }
   }
 
-  remove(id: string): void {
-    const rec = this.get(id);
-    try {
-      unlinkSync(this.file(id));
-    } catch {
-      /* gone */
-    }
-    if (rec) this.releaseName(rec.name, id);
+  /** Forgets a record and frees its name, under its lock (an update waiting for it then finds nothing). */
+  async remove(id: string): Promise<void> {
+    await this.locked(id, () => {
+      const rec = this.get(id);
+      rmSync(this.file(id), { force: true });
+      if (rec) this.releaseName(rec.name, id);
+    });
   }
 
   /** Every record, oldest first. Unreadable or foreign files are skipped. */
@@ -251,13 +267,15 @@ export class Registry {
    * Removes a damaged record's file and the name reservations that point at its id. (Its tmux
    * session, if any, is found by the id stamped on its pane: see the core's removeSession.)
    */
-  removeDamaged(d: DamagedRecord): void {
-    rmSync(d.file, { force: true });
-    try {
-      for (const n of readdirSync(this.namesDir)) this.releaseName(n, d.id);
-    } catch {
-      /* no reservations */
-    }
+  async removeDamaged(d: DamagedRecord): Promise<void> {
+    await this.locked(d.id, () => {
+      rmSync(d.file, { force: true });
+      try {
+        for (const n of readdirSync(this.namesDir)) this.releaseName(n, d.id);
+      } catch {
+        /* no reservations */
+      }
+    });
   }
 
   private cache: { stamp: string; records: SessionRecord[]; damaged: DamagedRecord[] } | null = null;

@@ -44,6 +44,26 @@ export class TmuxObjectNotFoundError extends AmuxError {
   }
 }
 
+/**
+ * tmux already has a session of that name: one amux's registry does not know (made by hand, or
+ * left behind by a removed record). For amux the name is taken, like a reserved one.
+ */
+export class DuplicateSessionError extends AmuxError {
+  readonly tmuxName: string;
+  constructor(tmuxName: string) {
+    super(`tmux already has a session named ${tmuxName} that amux does not know`, { code: 'conflict', hint: 'choose another name' });
+    this.name = 'DuplicateSessionError';
+    this.tmuxName = tmuxName;
+  }
+}
+
+const DUPLICATE = /duplicate session/i;
+
+/** A tmux failure because a session of the name exists, as its typed error; anything else unchanged. */
+export function duplicateAsTaken(e: unknown, tmuxName: string): unknown {
+  return e instanceof TmuxError && DUPLICATE.test(e.stderr) ? new DuplicateSessionError(tmuxName) : e;
+}
+
 const NO_SERVER = /no server running|error connecting to|No such file or directory/i;
 const NO_OBJECT = /can't find (session|window|pane)|session not found|window not found|pane not found/i;
 

@@ -8,9 +8,10 @@ import { formatLiteral } from './formats.js';
 import { exactSession } from './names.js';
 import type { PaneOption, SessionOption } from './options.js';
 import { AmuxError } from '../util/errors.js';
+import { duplicateAsTaken } from './errors.js';
 
 export interface SessionLaunch {
-  /** The tmux session name (taken: the call fails). */
+  /** The tmux session name (taken: the call fails with a DuplicateSessionError). */
   tmuxName: string;
   windowName: string;
   /** The pane's folder: taken as text, never as a format. */
@@ -57,7 +58,12 @@ export async function launchSession(server: Server, l: SessionLaunch): Promise<L
     ['pipe-pane', '-t', target, formatLiteral(l.pipeTo)],
     ['respawn-pane', '-k', '-t', target, '-c', formatLiteral(l.cwd), ...l.argv],
   ];
-  const out = await createWithRetry(server, commands);
+  let out: string;
+  try {
+    out = await createWithRetry(server, commands);
+  } catch (e) {
+    throw duplicateAsTaken(e, l.tmuxName);
+  }
   const [sessionId, windowId, paneId] = out.trim().split(/\s+/);
   if (!sessionId || !windowId || !paneId) {
     await server.killSessionNamed(l.tmuxName).catch(() => undefined);

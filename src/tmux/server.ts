@@ -2,7 +2,7 @@ import { socketLabel, describeSocket, type SocketChoice } from './exec.js';
 import { ControlEngine, ExecEngine, type Engine, type RunOptions, type TmuxCommand } from './engine.js';
 import type { ControlClient } from './control.js';
 import { PANE_FORMAT, formatLiteral, parsePaneRows, type PaneRow } from './formats.js';
-import { TmuxError, TmuxObjectNotFoundError, ServerNotRunningError, isNoObject } from './errors.js';
+import { TmuxError, TmuxObjectNotFoundError, ServerNotRunningError, isNoObject, duplicateAsTaken } from './errors.js';
 import { exactSession } from './names.js';
 import type { GlobalOption, PaneOption, SessionOption, WindowOption } from './options.js';
 
@@ -183,9 +183,13 @@ export class Session extends TmuxObject {
   kill(): Promise<string> {
     return this.cmd('kill-session');
   }
-  /** Renames the session (the tmux name; its id stays). */
-  rename(tmuxName: string): Promise<string> {
-    return this.cmd('rename-session', [tmuxName]);
+  /** Renames the session (the tmux name; its id stays). A name tmux already has is a DuplicateSessionError. */
+  async rename(tmuxName: string): Promise<string> {
+    try {
+      return await this.cmd('rename-session', [tmuxName]);
+    } catch (e) {
+      throw duplicateAsTaken(e, tmuxName);
+    }
   }
   setOption(name: SessionOption, value: string): Promise<string> {
     return this.cmd('set-option', [name, value]);
