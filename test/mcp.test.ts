@@ -62,9 +62,13 @@ describe('amux mcp', () => {
     assert.equal(s.parent, null);
     assert.ok(s.workspace);
     // The worker's environment: what it was given, none of the lead's agent variables.
-    const envFile = readFileSync(join(env.home, 'run', s.id, 'env'), 'utf8');
-    assert.match(envFile, /ANTHROPIC_MODEL/);
-    assert.doesNotMatch(envFile, /CLAUDECODE|CLAUDE_CODE_ENTRYPOINT|ANTHROPIC_BASE_URL|TMUX_PANE/);
+    // Read from the agent process itself (the env file is deleted once the launcher read it).
+    const pid = env.tmux(['display-message', '-p', '-t', (run.structuredContent as { tmux: { pane: string } }).tmux.pane, '#{pane_pid}']).trim();
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    assert.ok(environ.includes('ANTHROPIC_MODEL=own'), 'the agent config value arrives');
+    const names = environ.map((e) => e.slice(0, e.indexOf('=')));
+    for (const lead of ['CLAUDECODE', 'CLAUDE_CODE_ENTRYPOINT', 'ANTHROPIC_BASE_URL']) assert.ok(!names.includes(lead), `${lead} does not reach the worker`);
+    assert.ok(!environ.some((e) => e.startsWith('TMUX_PANE=') && !e.startsWith(`TMUX_PANE=${(run.structuredContent as { tmux: { pane: string } }).tmux.pane}`)), "only the worker's own TMUX_PANE");
 
     // Ready for input first (a send would wait for that within its own bound).
     const ready = await call(client, 'await', { session: 'w1', until: 'idle', timeoutMs: 20_000 });

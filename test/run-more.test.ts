@@ -205,8 +205,9 @@ describe('amux delegate', () => {
     assert.deepEqual(await env.amuxJson(['ps', '--all', '--json'], { cwd: repo }), [], 'no session left');
     assert.ok(!existsSync(join(repo, '.amux', 'workspaces', out.workspace)), 'no workspace left');
 
-    // (The tmux server keeps the environment of the client that started it: say the script again.)
-    const w = await env.amux(['delegate', 'claude', 'delete the build folder'], { cwd: repo, env: { FAKE_SCRIPT: 'busy:1,permission,busy:1,done' }, timeoutMs: 60_000 });
+    // The tmux server keeps the environment of the client that started it (FAKE_SCRIPT above):
+    // this agent must not see it, so it runs its default script, which asks for permission.
+    const w = await env.amux(['delegate', 'claude', 'delete the build folder'], { cwd: repo, timeoutMs: 60_000 });
     assert.equal(w.code, 3, w.stderr + w.stdout);
     assert.match(w.stderr, /waits for a person/);
     assert.match(w.stderr, /Do you want to proceed\?/);

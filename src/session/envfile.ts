@@ -46,7 +46,14 @@ export function writeEnvFile(path: string, env: Record<string, string | undefine
  * launches the pane again from it), and execs the agent's argv untouched (no word splitting, no
  * re-parsing).
  */
-export const LAUNCHER_SCRIPT = 'set -a; . "$1"; set +a; rm -f -- "$1"; shift; exec "$@"';
+const INNER = 'set -a; . "$1"; set +a; rm -f -- "$1"; shift; exec "$@"';
+/**
+ * The agent's environment is exactly the env file (the caller's environment and the agent's
+ * own) plus what tmux gives the pane (TMUX, TMUX_PANE, TERM): `env -i` first, because a tmux
+ * server hands every new pane the environment of whichever client started the server, and that
+ * must not leak into agents started later by someone else.
+ */
+export const LAUNCHER_SCRIPT = `exec /usr/bin/env -i TMUX="$TMUX" TMUX_PANE="$TMUX_PANE" TERM="$TERM" /bin/sh -c '${INNER}' amux "$@"`;
 
 export function launcherArgv(envFile: string, argv: string[]): string[] {
   return ['/bin/sh', '-c', LAUNCHER_SCRIPT, 'amux', envFile, ...argv];
