@@ -3,7 +3,7 @@
  * logs, workspaces. Each goes through the same core functions as the CLI verbs.
  */
 import type { AmuxConfig } from '../config/types.js';
-import type { SessionView } from '../state/model.js';
+import { isLive, isTerminal, type SessionView } from '../state/model.js';
 import { archiveSession, removeSession, renameSession, sendPrompt, stopSession, tagSession } from '../core/sessions.js';
 import { startSessions } from '../core/start.js';
 import { createWorkspace, listWorkspaces, removalBlockers, removeWorkspace, type WorkspaceInfo } from '../core/workspaces.js';
@@ -68,7 +68,7 @@ export class TuiActions {
   async stop(): Promise<void> {
     const v = this.selected();
     if (!v) return;
-    if (v.state === 'exited' || v.state === 'lost') return this.app.flash(`${v.record.name} is already ${v.state} (d removes it)`, 'error');
+    if (isTerminal(v.state)) return this.app.flash(`${v.record.name} is already ${v.state} (d removes it)`, 'error');
     this.app.flash(`stopping ${v.record.name}…`);
     const r = await stopSession(this.app.core, { session: v.record.id, graceMs: 5000 });
     this.app.flash(`${r.session}: ${r.outcome}`, 'ok');
@@ -78,7 +78,7 @@ export class TuiActions {
   async remove(): Promise<void> {
     const v = this.selected();
     if (!v) return;
-    const live = v.state !== 'exited' && v.state !== 'lost';
+    const live = isLive(v.state);
     const ok = await this.app.confirm(
       `remove ${v.record.name}`,
       `Remove ${v.record.name}?${live ? ` It is ${v.state}: its tmux session is killed.` : ''} Its record and log are deleted${v.record.workspace ? `, and its workspace ${v.record.workspace} when nothing else needs it` : ''}.`,

@@ -14,7 +14,7 @@ import { withoutDeadPaneLine, type PaneRow } from '../tmux/formats.js';
 import { ServerNotRunningError, TmuxObjectNotFoundError } from '../tmux/errors.js';
 import { attachSession } from '../tmux/attach.js';
 import type { Registry } from '../session/registry.js';
-import { buildViews, type SessionView } from '../state/model.js';
+import { buildViews, isLive, type SessionView } from '../state/model.js';
 import { readSnapshot } from '../state/snapshot.js';
 import { summaryText, STATE_ICON } from '../state/present.js';
 import { approveKeys, rejectKeys } from '../agents/index.js';
@@ -314,7 +314,7 @@ export class TuiApp implements ModalHost {
     if (v) {
       title = ` ${v.record.name} · ${v.record.agent}${v.record.workspace ? ' · ' + v.record.workspace : ''} · ${STATE_ICON[v.state]} ${stateWord(v)}`;
       if (this.previewOffset > 0) title += ` · scrolled back ${this.previewOffset} lines (End: live)`;
-      if (v.state !== 'exited' && v.state !== 'lost' && v.reason) title += ` · ${v.reason}`;
+      if (isLive(v.state) && v.reason) title += ` · ${v.reason}`;
       title += ' ';
     }
     const head = '──' + title;
