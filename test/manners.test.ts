@@ -2,7 +2,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestEnv, waitFor, ROOT } from './helpers.ts';
 
@@ -129,6 +129,22 @@ describe('ecosystem manners', () => {
     const u = await env.amux(['statusline', 'uninstall', '--persist']);
     assert.equal(u.code, 0, u.stderr);
     assert.equal(readFileSync(conf, 'utf8'), 'set -g mouse on\n');
+    // A ~/.tmux.conf that install created is removed again, not left empty.
+    rmSync(conf);
+    assert.equal((await env.amux(['statusline', 'install', '--persist'])).code, 0);
+    assert.ok(existsSync(conf));
+    assert.equal((await env.amux(['statusline', 'uninstall', '--persist'])).code, 0);
+    assert.ok(!existsSync(conf), 'no empty ~/.tmux.conf left behind');
+  });
+
+  test('statusline install makes room for amux session names and restores it on uninstall', async () => {
+    env.tmux(['set-option', '-g', 'status-left-length', '10']);
+    assert.equal((await env.amux(['statusline', 'install'])).code, 0);
+    assert.equal(env.tmux(['show-options', '-gv', 'status-left-length']).trim(), '32');
+    // Two spaces after the icon: a wide-drawn icon never touches the window name.
+    assert.match(env.tmux(['show-options', '-gv', 'window-status-format']), /#\{@amux_state_icon\} {2},/);
+    assert.equal((await env.amux(['statusline', 'uninstall'])).code, 0);
+    assert.equal(env.tmux(['show-options', '-gv', 'status-left-length']).trim(), '10');
   });
 
   test('the amux.tmux plugin installs the status line and binds prefix + a', async () => {

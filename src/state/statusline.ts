@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from '../tmux/server.js';
@@ -10,7 +10,11 @@ import { globalOptionConfLine, type StatusOption } from '../tmux/options.js';
  * refresh. Install keeps what the user had and saves it for uninstall.
  */
 export const SUMMARY_FMT = '#{?#{@amux_summary},#{@amux_summary} │ ,}';
-export const ICON_FMT = '#{?#{@amux_state_icon},#{@amux_state_icon} ,}';
+/**
+ * Two spaces after the icon: terminals draw some of the icons (⚙ ⏸ ⚠) two cells wide while tmux
+ * counts one, and a single space would be drawn over, the icon touching the name.
+ */
+export const ICON_FMT = '#{?#{@amux_state_icon},#{@amux_state_icon}  ,}';
 
 const TARGETS = [
   { option: 'status-right', prefix: SUMMARY_FMT, saved: '@amux_saved_status_right' },
@@ -38,6 +42,11 @@ export async function installStatusline(server: Server): Promise<InstallResult> 
   if (len < 100) {
     await server.setGlobalOptions({ '@amux_saved_status_right_length': String(len), 'status-right-length': '120' });
   }
+  // tmux's default status-left (`[#S] `, 10 columns) cuts every amux session to `[amux-xxxx`.
+  const left = Number((await server.getGlobalOption('status-left-length')) ?? '0');
+  if (left < 32) {
+    await server.setGlobalOptions({ '@amux_saved_status_left_length': String(left), 'status-left-length': '32' });
+  }
   return res;
 }
 
@@ -53,6 +62,8 @@ export async function uninstallStatusline(server: Server): Promise<string[]> {
   }
   const savedLen = await server.getGlobalOption('@amux_saved_status_right_length');
   if (savedLen) await server.setGlobalOptions({ 'status-right-length': savedLen }, ['@amux_saved_status_right_length']);
+  const savedLeft = await server.getGlobalOption('@amux_saved_status_left_length');
+  if (savedLeft) await server.setGlobalOptions({ 'status-left-length': savedLeft }, ['@amux_saved_status_left_length']);
   return restored;
 }
 
@@ -80,7 +91,9 @@ export function unpersistStatusline(file = tmuxConfPath()): boolean {
   const old = readFileSync(file, 'utf8');
   if (!old.includes(BEGIN)) return false;
   const next = replaceBlock(old, '');
-  writeFileSync(file, next);
+  // A file that held only amux's block (install created it) goes with it.
+  if (next.trim() === '') rmSync(file);
+  else writeFileSync(file, next);
   return true;
 }
 
@@ -100,5 +113,6 @@ export async function currentStatusValues(server: Server): Promise<Record<Status
   const out = {} as Record<StatusOption, string>;
   for (const t of TARGETS) out[t.option] = (await server.getGlobalOption(t.option)) ?? '';
   out['status-right-length'] = (await server.getGlobalOption('status-right-length')) ?? '120';
+  out['status-left-length'] = (await server.getGlobalOption('status-left-length')) ?? '32';
   return out;
 }

@@ -14,12 +14,13 @@ export type WindowOption = '@amux_state_icon';
 export type SessionOption = '@amux_session';
 
 /** The status-bar options `amux statusline` extends, and where it saves what the user had. */
-export type StatusOption = 'status-right' | 'window-status-format' | 'window-status-current-format' | 'status-right-length';
+export type StatusOption = 'status-right' | 'window-status-format' | 'window-status-current-format' | 'status-right-length' | 'status-left-length';
 export type SavedStatusOption =
   | '@amux_saved_status_right'
   | '@amux_saved_window_status_format'
   | '@amux_saved_window_status_current_format'
-  | '@amux_saved_status_right_length';
+  | '@amux_saved_status_right_length'
+  | '@amux_saved_status_left_length';
 
 /**
  * Global: the monitor's summary, readiness (its pid, set after its first publish) and heartbeat
