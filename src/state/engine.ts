@@ -171,7 +171,8 @@ export function hookClaim(event: string): Claim {
 
 function age(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) ms = 0;
-  if (ms < 1000) return `${Math.round(ms)}ms`;
+  // Whole seconds, as ps and the TUI show ages ("for 0s", never "0ms" beside "0s").
+  if (ms < 1000) return '0s';
   const s = Math.floor(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
@@ -181,8 +182,10 @@ function age(ms: number): string {
 }
 
 function quoteLine(line: string | undefined): string {
-  if (!line) return '';
-  const l = line.length > 60 ? line.slice(0, 57) + '…' : line;
+  // The words of the line, not the box around them: `│ Do you want to proceed?      │`.
+  const words = (line ?? '').replace(/^[\s│┃║|╭╮╰╯─━═>❯›]+|[\s│┃║|╭╮╰╯─━═]+$/g, '').replace(/\s{2,}/g, ' ');
+  if (!words) return '';
+  const l = words.length > 60 ? words.slice(0, 57) + '…' : words;
   return ` ("${l}")`;
 }
 
