@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark on private tmux servers and writes bench/RESULTS.md.
- * `npm run bench -- core` (or state, tui) runs one group.
+ * `npm run bench -- core` (or state, tui, stress) runs one group.
  */
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ async function optional(name: string, file: string, fn: string): Promise<void> {
 
 await optional('state: daemon and latency', 'state.ts', 'benchState');
 await optional('tui', 'tui.ts', 'benchTui');
+await optional('stress: 100 sessions, 20 printing', 'stress.ts', 'benchStress');
 
 const only = process.argv[2];
 const sections: string[] = [];

@@ -1,6 +1,7 @@
 import { Command } from 'clipanion';
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { AmuxCommand, jsonOption } from './base.js';
 import { checkTmuxVersion, resolveSocket } from '../tmux/exec.js';
 import { Server } from '../tmux/server.js';
@@ -12,6 +13,8 @@ interface Check {
   detail: string;
   /** A warning does not fail the doctor (e.g. an optional agent CLI missing). */
   warn?: boolean;
+  /** The session a check is about (a dead log writer). */
+  session?: string;
 }
 
 function version(cmd: string, args: string[]): Promise<string | null> {
@@ -41,6 +44,7 @@ export class DoctorCommand extends AmuxCommand {
       const server = new Server(resolveSocket());
       const running = await server.isRunning();
       checks.push({ name: 'tmux server', ok: true, detail: `${server.description}: ${running ? 'running' : 'not running (amux run starts it)'}` });
+      if (running) checks.push(...(await this.logWriters()));
     } catch (e) {
       checks.push({ name: 'tmux', ok: false, detail: (e as Error).message });
     }
@@ -77,6 +81,31 @@ export class DoctorCommand extends AmuxCommand {
     if (this.jsonOut) this.json({ ok: !failed, checks });
     else for (const c of checks) this.out(`${c.ok ? 'ok  ' : c.warn ? 'warn' : 'FAIL'}  ${c.name.padEnd(14)} ${c.detail}`);
     return failed ? 1 : 0;
+  }
+
+  /**
+   * Live sessions whose pane has no log writer (`#{pane_pipe}` 0): their log stops and their
+   * state is read from tmux's window activity. Read from tmux directly (never the monitor's
+   * snapshot, and without starting a monitor). A warning: the monitor attaches a new writer.
+   */
+  private async logWriters(): Promise<Check[]> {
+    try {
+      const ctx = await this.core();
+      const { buildViews, writerDown } = await import('../state/model.js');
+      const recs = ctx.registry.list().filter((r) => r.tmux.socket === ctx.server.label);
+      if (recs.length === 0) return [];
+      const down = buildViews(recs, await ctx.server.listPanes()).filter((v) => writerDown(v.pane));
+      if (down.length === 0) return [{ name: 'log writers', ok: true, detail: `all ${recs.length} session(s) have one` }];
+      return down.map((v) => ({
+        name: 'log writer',
+        ok: false,
+        warn: true,
+        session: v.record.name,
+        detail: `${v.record.name}: no log writer runs (is ${dirname(v.record.logFile)} unwritable or full?); its log ${v.record.logFile} does not move`,
+      }));
+    } catch (e) {
+      return [{ name: 'log writers', ok: false, warn: true, detail: `cannot check: ${(e as Error).message}` }];
+    }
   }
 }
 

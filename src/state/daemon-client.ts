@@ -218,7 +218,8 @@ export async function ensureDaemon(socket: SocketChoice = resolveSocket()): Prom
     const child = spawn(process.execPath, [cli, 'daemon', 'run'], {
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...process.env, AMUX_DAEMON_SOCKET: JSON.stringify(socket) },
+      // stdout/stderr catch a crash; the daemon's own lines go through AMUX_DAEMON_LOG, capped.
+      env: { ...process.env, AMUX_DAEMON_SOCKET: JSON.stringify(socket), AMUX_DAEMON_LOG: paths.log },
       cwd: homeDir(),
     });
     closeSync(log);

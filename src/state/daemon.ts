@@ -7,13 +7,21 @@ import { EventServer } from './event-server.js';
 import { SnapshotWriter, removeSnapshot } from './snapshot.js';
 import { ControlClient, MONITOR_SESSION } from '../tmux/control.js';
 import type { NotifyConfig } from '../config/types.js';
+import { appendCapped } from './daemon-log.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TICK_MS = 400;
 const IDLE_EXIT_MS = Number(process.env.AMUX_DAEMON_IDLE_EXIT_MS) || 30_000;
 
+/**
+ * The log file (AMUX_DAEMON_LOG, set by the client that spawned this daemon) is written with a
+ * cap (see daemon-log.ts); a daemon run by hand logs to stdout.
+ */
 function log(msg: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${msg}\n`);
+  const line = `${new Date().toISOString()} ${msg}\n`;
+  const file = process.env.AMUX_DAEMON_LOG;
+  if (file) appendCapped(file, line);
+  else process.stdout.write(line);
 }
 
 /**
