@@ -1,13 +1,14 @@
 /**
- * Generated inputs (a seeded PRNG: fast-check is not a dependency): session names, tags, env
- * keys and values, prompt text, file bytes, references and project folders are each either
- * refused with a clear error or delivered exactly, and a canary file some of them try to create
- * never appears. 1,200 pure cases (validators, quoting, the text rule, UTF-8, `resolve`), then
- * a few dozen through the real CLI and tmux with a byte-recording agent.
- * Reproduce a failure with AMUX_PROP_SEED=<the seed printed>.
+ * Generated inputs (fast-check): session names, tags, env keys and values, prompt text, file
+ * bytes, references and project folders are each either refused with a clear error or delivered
+ * exactly, and a canary file some of them try to create never appears. 1,200 pure cases per
+ * property (validators, the text rule, UTF-8; 1,000 registries through `resolve`; env values
+ * and quoting through a real /bin/sh), then 40 cases through the real CLI and tmux with a
+ * byte-recording agent. Reproduce a failure with AMUX_PROP_SEED=<the seed printed>.
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,37 +27,11 @@ import { AmuxError, UsageError } from '../src/util/errors.ts';
 import type { SessionRecord } from '../src/session/types.ts';
 
 const SEED = Number(process.env.AMUX_PROP_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/** Every property runs from SEED: fast-check prints the seed (and the shrunk case) on failure. */
+const runs = (numRuns: number, extra: Partial<fc.Parameters<unknown>> = {}) => ({ seed: SEED, numRuns, ...extra });
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Gen {
-  readonly rand: () => number;
-  constructor(seed: number) {
-    this.rand = prng(seed);
-  }
-  int(n: number): number {
-    return Math.floor(this.rand() * n);
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)]!;
-  }
-  /** A string of 0..max pieces drawn from `pieces`. */
-  string(pieces: readonly string[], max: number): string {
-    let s = '';
-    for (let i = this.int(max + 1); i > 0; i--) s += this.pick(pieces);
-    return s;
-  }
-}
+/** A string of 0..max pieces drawn from `pieces`. */
+const pieces = (xs: readonly string[], max: number) => fc.array(fc.constantFrom(...xs), { maxLength: max }).map((a) => a.join(''));
 
 const CANARY_DIR = { path: '' };
 const canary = () => join(CANARY_DIR.path, 'CANARY');
@@ -79,16 +54,26 @@ const FORBIDDEN = (c: number) => (c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >=
 /** Names meant to collide with each other, with ids, or with tmux's target syntax. */
 const COLLIDING = ['a', 'a-1', 'A', 'a.0', 'a:1', '=a', '%1', '$1', '@1', 'cafe', 'deadbeef', '0123', 'a_b', '-a', 'a b', '', 'x'.repeat(63), 'x'.repeat(64)];
 
-function genName(g: Gen): string {
-  return g.int(3) === 0 ? g.string([...PLAIN, ...HOSTILE()], 4) : g.pick(COLLIDING);
-}
-function genText(g: Gen): string {
-  const pieces = [...PLAIN, ...PLAIN, ...HOSTILE(), ...TEXT_OK, ...(g.int(3) === 0 ? CONTROLS : [])];
-  return g.string(pieces, 12);
-}
-function genKey(g: Gen): string {
-  return g.int(4) === 0 ? g.pick([...TERMINAL_KEYS, '1A', 'A-B', 'A B', '', 'é']) : g.pick(['K', '_k', 'Key_1']) + g.string(['A', 'z', '9', '_'], 6);
-}
+const nameArb = () => fc.oneof({ weight: 1, arbitrary: pieces([...PLAIN, ...HOSTILE()], 4) }, { weight: 2, arbitrary: fc.constantFrom(...COLLIDING) });
+/** Prompt-like text: plain and hostile pieces, tabs and newlines, and a third of the time control characters. */
+const textArb = () =>
+  fc.oneof(
+    { weight: 2, arbitrary: pieces([...PLAIN, ...PLAIN, ...HOSTILE(), ...TEXT_OK], 12) },
+    { weight: 1, arbitrary: pieces([...PLAIN, ...PLAIN, ...HOSTILE(), ...TEXT_OK, ...CONTROLS], 12) },
+  );
+const keyArb = () =>
+  fc.oneof(
+    { weight: 1, arbitrary: fc.constantFrom(...TERMINAL_KEYS, '1A', 'A-B', 'A B', '', 'é') },
+    { weight: 3, arbitrary: fc.tuple(fc.constantFrom('K', '_k', 'Key_1'), pieces(['A', 'z', '9', '_'], 6)).map(([a, b]) => a + b) },
+  );
+/** UTF-8 of generated text, or bytes around the edges of UTF-8 (continuations, overlongs, surrogates, past U+10FFFF), or any bytes. */
+const bytesArb = () =>
+  fc.oneof(
+    textArb().map((s) => Buffer.from(s, 'utf8')),
+    fc.array(fc.constantFrom(0x41, 0x80, 0xbf, 0xc0, 0xc3, 0xa9, 0xe2, 0xed, 0xa0, 0xf0, 0x9f, 0xf4, 0x90, 0xf5, 0xff), { maxLength: 11 }).map((a) => Buffer.from(a)),
+    fc.uint8Array({ maxLength: 12 }).map((a) => Buffer.from(a)),
+  );
+const hexArb = (n: number) => fc.array(fc.constantFrom(...'0123456789abcdef'), { minLength: n, maxLength: n }).map((a) => a.join(''));
 
 /** The outcome of `f`: its value, or the AmuxError it threw (anything else fails the test). */
 function attempt<T>(f: () => T): { ok: true; value: T } | { ok: false; error: AmuxError } {
@@ -100,42 +85,69 @@ function attempt<T>(f: () => T): { ok: true; value: T } | { ok: false; error: Am
   }
 }
 
-function withSeed(what: string, f: () => void): void {
-  try {
-    f();
-  } catch (e) {
-    (e as Error).message = `${(e as Error).message}\n${what} failed with AMUX_PROP_SEED=${SEED}`;
-    throw e;
-  }
-}
-
 describe(`generated inputs (seed ${SEED})`, { concurrency: false }, () => {
   const env = new TestEnv('prop');
   CANARY_DIR.path = env.dir;
   after(() => env.cleanup());
 
-  test('1,200 pure cases: names, tags, env, text, bytes, quoting and references', () => {
-    const g = new Gen(SEED);
-    const sh: { key: string; value: string }[] = [];
-    for (let i = 0; i < 1200; i++) {
-      withSeed(`case ${i}`, () => {
-        const name = genName(g);
+  test('1,200 session names: valid ones name a tmux session, the rest are refused', () => {
+    fc.assert(
+      fc.property(nameArb(), (name) => {
         const n = attempt(() => validateName(name));
         assert.equal(n.ok, NAME_SPEC.test(name), `name ${JSON.stringify(name)}`);
         if (n.ok) assert.match(tmuxSessionName(name), /^amux-[A-Za-z0-9][A-Za-z0-9_-]*$/);
         else assert.ok(n.error instanceof UsageError && n.error.message.startsWith('invalid session name'));
+      }),
+      runs(1200),
+    );
+  });
 
-        const tag = g.int(2) ? genName(g) : g.string([...PLAIN, ...HOSTILE()], 3);
+  test('1,200 tags', () => {
+    fc.assert(
+      fc.property(fc.oneof(nameArb(), pieces([...PLAIN, ...HOSTILE()], 3)), (tag) => {
         const t = attempt(() => validateTag(tag));
         assert.equal(t.ok, TAG_SPEC.test(tag), `tag ${JSON.stringify(tag)}`);
+        if (!t.ok) assert.ok(t.error instanceof UsageError);
+      }),
+      runs(1200),
+    );
+  });
 
-        const key = genKey(g);
+  test('1,200 env keys', () => {
+    fc.assert(
+      fc.property(keyArb(), (key) => {
         const k = attempt(() => validateEnvKey(key));
         assert.equal(k.ok, KEY_SPEC.test(key) && !TERMINAL_KEYS.includes(key), `env key ${JSON.stringify(key)}`);
         if (!k.ok) assert.ok(k.error instanceof UsageError && k.error.message.includes(key));
-        if (k.ok && sh.length < 200) sh.push({ key: `${key}_${i}`, value: genText(g).replace(/\0/g, '') });
+      }),
+      runs(1200),
+    );
+  });
 
-        const text = genText(g);
+  test('1,200 env values through a real /bin/sh: the env file and shQuote give back every value exactly', () => {
+    const file = join(env.dir, 'env-prop');
+    const validKey = keyArb().filter((k) => KEY_SPEC.test(k) && !TERMINAL_KEYS.includes(k));
+    const value = textArb().map((s) => s.replace(/\0/g, ''));
+    // 12 shells × 100 values each (a shell per value would be slow); shrinks the value that breaks.
+    fc.assert(
+      fc.property(fc.array(fc.tuple(validKey, value), { minLength: 100, maxLength: 100 }), (pairs) => {
+        const sh = pairs.map(([key, v], i) => ({ key: `${key}_${i}`, value: v }));
+        writeFileSync(file, envFileText(Object.fromEntries(sh.map((x) => [x.key, x.value]))));
+        const script = `. ${shQuote(file)}; ` + sh.map((x) => `printf '%s\\0' "$${x.key}"; printf '%s\\0' ${shQuote(x.value)}`).join('; ');
+        const out = execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8', cwd: env.dir }).split('\0');
+        sh.forEach((x, i) => {
+          assert.equal(out[2 * i], x.value, `env value of ${x.key}`);
+          assert.equal(out[2 * i + 1], x.value, `shQuote of ${JSON.stringify(x.value)}`);
+        });
+      }),
+      runs(12),
+    );
+    assert.ok(!existsSync(canary()), 'the canary never appears');
+  });
+
+  test('1,200 texts: the text rule refuses exactly the control characters, at the right line and column', () => {
+    fc.assert(
+      fc.property(textArb(), (text) => {
         const lt = attempt(() => literalText(text));
         const normalized = text.replace(/\r\n/g, '\n');
         const bad = [...normalized].findIndex((c) => FORBIDDEN(c.codePointAt(0)!));
@@ -148,8 +160,14 @@ describe(`generated inputs (seed ${SEED})`, { concurrency: false }, () => {
           assert.ok(lt.error instanceof UsageError);
           assert.ok(lt.error.message.includes(`at line ${line}, column ${column}`), lt.error.message);
         }
+      }),
+      runs(1200),
+    );
+  });
 
-        const bytes = g.int(2) ? Buffer.from(text, 'utf8') : Buffer.from(Array.from({ length: g.int(12) }, () => g.pick([0x41, 0x80, 0xbf, 0xc0, 0xc3, 0xa9, 0xe2, 0xed, 0xa0, 0xf0, 0x9f, 0xf4, 0x90, 0xf5, 0xff])));
+  test('1,200 byte strings: UTF-8 as a strict decoder sees it, decoded exactly or refused at the first bad byte', () => {
+    fc.assert(
+      fc.property(bytesArb(), (bytes) => {
         const off = invalidUtf8Offset(bytes);
         let strict = true;
         try {
@@ -164,34 +182,33 @@ describe(`generated inputs (seed ${SEED})`, { concurrency: false }, () => {
           assert.match(d.error.message, new RegExp(`^p\\.txt is not valid UTF-8: byte 0x[0-9a-f]{2} at byte offset ${off} `));
           new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, off)); // everything before it is valid
         }
-      });
-    }
-    // Quoting, checked by a real shell: the env file and shQuote give back every value exactly.
-    const file = join(env.dir, 'env-prop');
-    writeFileSync(file, envFileText(Object.fromEntries(sh.map((x) => [x.key, x.value]))));
-    const script = `. ${shQuote(file)}; ` + sh.map((x) => `printf '%s\\0' "$${x.key}"; printf '%s\\0' ${shQuote(x.value)}`).join('; ');
-    const out = execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8', cwd: env.dir }).split('\0');
-    sh.forEach((x, i) => {
-      assert.equal(out[2 * i], x.value, `env value of ${x.key} (seed ${SEED})`);
-      assert.equal(out[2 * i + 1], x.value, `shQuote of ${JSON.stringify(x.value)} (seed ${SEED})`);
-    });
-    assert.ok(!existsSync(canary()), 'the canary never appears');
+      }),
+      runs(1200),
+    );
   });
 
   test('1,000 generated registries: every reference reaches exactly its session or none', () => {
-    const g = new Gen(SEED ^ 0x5bd1e995);
     const reg = new Registry();
-    const hex = () => Array.from({ length: 32 }, () => g.pick([...'0123456789abcdef'])).join('');
-    for (let i = 0; i < 1000; i++) {
-      withSeed(`registry ${i}`, () => {
-        const records: SessionRecord[] = [];
-        for (const name of new Set(['r', ...Array.from({ length: 1 + g.int(6) }, () => g.pick(COLLIDING))].filter((x) => NAME_SPEC.test(x)))) {
-          // Ids sharing prefixes with each other and with hex-looking names.
-          const h = g.int(2) ? hex() : g.pick(['cafe', 'dead', 'beef', '0123']) + hex().slice(4);
-          const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-          records.push({ id, name, tmux: { session: tmuxSessionName(name) } } as SessionRecord);
-        }
-        const ref = g.int(3) === 0 ? g.pick(records).id.slice(0, 1 + g.int(12)) : g.int(2) ? g.pick(records).name : g.pick(COLLIDING);
+    // Ids sharing prefixes with each other and with hex-looking names.
+    const idArb = fc
+      .oneof(hexArb(32), fc.tuple(fc.constantFrom('cafe', 'dead', 'beef', '0123'), hexArb(28)).map(([a, b]) => a + b))
+      .map((h) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
+    const recordsArb = fc
+      .array(fc.constantFrom(...COLLIDING), { minLength: 1, maxLength: 6 })
+      .map((names) => [...new Set(['r', ...names].filter((x) => NAME_SPEC.test(x)))])
+      .chain((names) => fc.array(idArb, { minLength: names.length, maxLength: names.length }).map((ids) => names.map((name, i) => ({ id: ids[i]!, name, tmux: { session: tmuxSessionName(name) } }) as SessionRecord)));
+    const caseArb = recordsArb.chain((records) =>
+      fc.tuple(
+        fc.constant(records),
+        fc.oneof(
+          fc.tuple(fc.constantFrom(...records), fc.integer({ min: 1, max: 12 })).map(([r, n]) => r.id.slice(0, n)),
+          fc.constantFrom(...records).map((r) => r.name),
+          fc.constantFrom(...COLLIDING),
+        ),
+      ),
+    );
+    fc.assert(
+      fc.property(caseArb, ([records, ref]) => {
         const r = attempt(() => reg.resolve(ref, records));
         const byId = records.find((x) => x.id === ref.toLowerCase());
         const byName = records.find((x) => x.name === ref);
@@ -202,8 +219,9 @@ describe(`generated inputs (seed ${SEED})`, { concurrency: false }, () => {
           assert.ok(!r.ok, `ref ${JSON.stringify(ref)} reaches nothing`);
           assert.equal(r.error.code, byPrefix.length > 1 ? 'ambiguous' : 'not_found');
         }
-      });
-    }
+      }),
+      runs(1000),
+    );
   });
 
   test('send refuses control characters, invalid UTF-8 and unreadable files in a sentence; typeText refuses before tmux', async () => {
@@ -225,44 +243,38 @@ describe(`generated inputs (seed ${SEED})`, { concurrency: false }, () => {
   });
 
   test('40 cases end to end: run -p with generated names, tags, env, prompt and folder', async (t) => {
-    const g = new Gen(SEED ^ 0x1234567);
     const recorder = `exec node ${shQuote(join(FIXTURES, 'recorder.mjs'))}`;
     interface Case { i: number; name: string; tag: string; key: string; value: string; prompt: string; folder: string }
-    const cases: Case[] = Array.from({ length: 40 }, (_, i) => {
-      const folder = join(env.dir, 'p', `${i}${g.string([...PLAIN, ...HOSTILE(), '\t'].filter((p) => !p.includes('/') && !p.includes('\0')), 3)}`);
-      mkdirSync(folder, { recursive: true });
-      return {
-        i,
-        name: g.int(4) === 0 ? genName(g) : `e${i}${g.pick(['', '-x', '_y', 'cafe'])}`,
-        tag: g.int(5) === 0 ? g.string([...PLAIN, ...HOSTILE()], 2) : `t${i}${g.pick(['', ':a', '/b', '.c'])}`,
-        key: g.int(5) === 0 ? genKey(g) : `K${i}`,
-        value: genText(g).replace(/\0/g, ''),
-        prompt: `p${i} ${genText(g)}`.replace(/\0/g, ''),
-        folder,
-      };
+    const caseArb = fc.record({
+      name: fc.oneof({ weight: 1, arbitrary: nameArb() }, { weight: 3, arbitrary: fc.constantFrom('', '-x', '_y', 'cafe').map((s) => (i: number) => `e${i}${s}`) }),
+      tag: fc.oneof({ weight: 1, arbitrary: pieces([...PLAIN, ...HOSTILE()], 2) }, { weight: 4, arbitrary: fc.constantFrom('', ':a', '/b', '.c').map((s) => (i: number) => `t${i}${s}`) }),
+      key: fc.oneof({ weight: 1, arbitrary: keyArb() }, { weight: 4, arbitrary: fc.constant((i: number) => `K${i}`) }),
+      value: textArb().map((s) => s.replace(/\0/g, '')),
+      prompt: textArb().map((s) => s.replace(/\0/g, '')),
+      folder: pieces([...PLAIN, ...HOSTILE(), '\t'].filter((p) => !p.includes('/') && !p.includes('\0')), 3),
     });
+    const at = (x: string | ((i: number) => string), i: number) => (typeof x === 'string' ? x : x(i));
+    let next = 0;
+    let delivered = 0;
     const run = async (c: Case) => {
       const rec = join(env.dir, `rec-${c.i}`);
       // `--opt=VALUE`: a value may start with a dash.
       const args = ['run', '-c', recorder, `--name=${c.name}`, `--tag=${c.tag}`, '-e', `REC_FILE=${rec}`, `--env=${c.key}=${c.value}`, `--prompt=${c.prompt}`, '--json'];
       return { c, rec, r: await env.amux(args, { cwd: c.folder }) };
     };
-    const results = [];
-    for (let i = 0; i < cases.length; i += 10) results.push(...(await Promise.all(cases.slice(i, i + 10).map(run))));
-    let delivered = 0;
-    for (const { c, rec, r } of results) {
-      const what = `case ${c.i} ${JSON.stringify(c)} (seed ${SEED})`;
+    const check = async ({ c, rec, r }: Awaited<ReturnType<typeof run>>) => {
+      const what = `case ${c.i} ${JSON.stringify(c)}`;
       const valid = NAME_SPEC.test(c.name) && TAG_SPEC.test(c.tag) && KEY_SPEC.test(c.key) && !TERMINAL_KEYS.includes(c.key) && ![...c.prompt.replace(/\r\n/g, '\n')].some((x) => FORBIDDEN(x.codePointAt(0)!));
       if (!valid) {
         assert.equal(r.code, 2, `${what}: refused as bad input: ${r.stderr}`);
         assert.match(r.stderr, /^amux: (invalid (session name|tag)|not a valid environment variable name|-e expects KEY=VALUE|\S+ cannot be set for an agent|the prompt holds a control character \(U\+[0-9A-F]{4}[^)]*\) at line \d+, column \d+)/, what);
         assert.ok(!existsSync(`${rec}.json`), `${what}: nothing started`);
-        continue;
+        return;
       }
       if (r.code !== 0) {
         // Only a name another case took first may be refused.
         assert.match(r.stderr, /^amux: a session named "\S+" already exists/, `${what}: ${r.stderr}`);
-        continue;
+        return;
       }
       const row = JSON.parse(r.stdout) as { name: string; tags: string[]; cwd: string };
       assert.equal(row.name, c.name, what);
@@ -275,7 +287,21 @@ describe(`generated inputs (seed ${SEED})`, { concurrency: false }, () => {
       const got = await waitFor(() => (existsSync(rec) ? readFileSync(rec, 'utf8') : ''), 5000, 50).then(() => waitFor(() => readFileSync(rec, 'utf8').endsWith('\r') && readFileSync(rec, 'utf8'), 3000, 50));
       assert.equal(got, want, `${what}: the prompt arrived exactly, in one paste, then Enter`);
       delivered++;
-    }
+    };
+    // 4 runs of 10 cases started together. No shrinking: each case is a real agent, and the
+    // failing case is printed whole (with the seed) by the assertion message.
+    await fc.assert(
+      fc.asyncProperty(fc.array(caseArb, { minLength: 10, maxLength: 10 }), async (gen) => {
+        const cases: Case[] = gen.map((g) => {
+          const i = next++;
+          const folder = join(env.dir, 'p', `${i}${g.folder}`);
+          mkdirSync(folder, { recursive: true });
+          return { i, name: at(g.name, i), tag: at(g.tag, i), key: at(g.key, i), value: g.value, prompt: `p${i} ${g.prompt}`, folder };
+        });
+        for (const result of await Promise.all(cases.map(run))) await check(result);
+      }),
+      runs(4, { endOnFailure: true }),
+    );
     assert.ok(delivered >= 10, `enough cases went all the way (${delivered})`);
     t.diagnostic(`${delivered} prompts delivered and checked byte for byte`);
     assert.ok(!existsSync(canary()), 'the canary never appears');
