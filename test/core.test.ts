@@ -190,8 +190,15 @@ describe('run / ps / logs / stop / rm', () => {
     const t0 = Date.now();
     const stub = await env.amux(['stop', 'stubborn', '--grace', '1s']);
     assert.equal(stub.code, 0, stub.stderr);
-    assert.match(stub.stdout, /killed/);
+    assert.match(stub.stdout, /ended by SIGHUP after the grace period/);
     assert.ok(Date.now() - t0 >= 1000, 'waited for the grace period');
+    // An interactive shell ignores C-c and SIGTERM: the hangup ends it, no SIGKILL needed.
+    assert.equal((await env.amux(['run', 'shell', '--name', 'ashell'])).code, 0);
+    await sleep(500);
+    const sh = await env.amux(['stop', 'ashell', '--grace', '1s']);
+    assert.equal(sh.code, 0, sh.stderr);
+    assert.match(sh.stdout, /ashell: (stopped|ended by SIGHUP)/);
+    assert.doesNotMatch(sh.stdout, /SIGKILL/);
     const rows = await ps(['--all']);
     assert.equal(rows.find((r) => r.name === 'stubborn')!.state, 'exited');
 

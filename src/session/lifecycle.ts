@@ -40,11 +40,15 @@ export async function stopSession(server: Server, view: Target, graceMs: number)
   }
   const info = await pane.info();
   if (!info || info.paneDead) return 'stopped';
-  killTree(info.panePid);
-  for (let i = 0; i < 20; i++) {
-    await sleep(100);
-    const now = await pane.info();
-    if (!now || now.paneDead) return graceMs > 0 ? 'killed after the grace period' : 'killed';
+  // SIGHUP first, as a closed terminal would: an interactive shell ignores C-c and SIGTERM but
+  // exits on a hangup. Then SIGTERM, and SIGKILL only for what ignores both.
+  for (const sig of ['SIGHUP', 'SIGTERM'] as const) {
+    killTree(info.panePid, sig);
+    for (let i = 0; i < 10; i++) {
+      await sleep(100);
+      const now = await pane.info();
+      if (!now || now.paneDead) return graceMs > 0 ? `ended by ${sig} after the grace period` : `ended by ${sig}`;
+    }
   }
   killTree(info.panePid, 'SIGKILL');
   return 'killed (SIGKILL)';
