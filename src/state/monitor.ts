@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { spawn, execFileSync } from 'node:child_process';
 import type { PaneRow } from '../tmux/formats.js';
 import type { Server } from '../tmux/server.js';
@@ -222,7 +222,15 @@ export class Monitor {
       pane.opts.exit = String(pane.paneDeadStatus);
       void p.setOption('@amux_exit', pane.opts.exit).catch((e: Error) => this.opts.log?.(`exit code of ${rec.name}: ${e.message}`));
     }
-    if (pane.panePipe) void p.closePipe().catch((e: Error) => this.opts.log?.(`log writer of ${rec.name}: ${e.message}`));
+    // tmux refuses `pipe-pane` on a dead pane ("target pane has exited") and keeps the pipe open
+    // while the pane stays: the writer never reads EOF. It is ended by its pid instead.
+    if (pane.panePipe) for (const pid of logWriterPids(rec.logFile)) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }
   }
 
   private maybeNotify(rec: SessionRecord, pane: PaneRow, t: Tracked, state: State, now: number): void {
@@ -295,6 +303,30 @@ export class Monitor {
       /* no clients */
     }
   }
+}
+
+/**
+ * The log writers of one log file: perl processes whose argv is exactly `perl -e SCRIPT FILE MAX`
+ * (see logwriter.ts), read from /proc (on systems without it, none are found).
+ */
+function logWriterPids(file: string): number[] {
+  const out: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+      if (argv[0] === 'perl' && argv[1] === '-e' && argv[3] === file) out.push(Number(e));
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return out;
 }
 
 let notifySend: boolean | undefined;
