@@ -264,7 +264,7 @@ describe('config loading and merging', () => {
     assert.deepEqual(builtinPresets({}).shell!.command, ['/bin/sh']);
     assert.deepEqual(builtinPresets({ SHELL: 'zsh' }).shell!.command, ['/bin/sh'], 'a relative $SHELL is not trusted');
     assert.deepEqual(c.workspaces, { root: '.amux/workspaces', copy: [], setup: [] });
-    assert.deepEqual(c.notify, { on: {}, displayMessage: true, desktop: true });
+    assert.deepEqual(c.notify, { on: {}, displayMessage: true, desktop: true, events: ['waiting', 'stuck', 'failed'] });
     assert.deepEqual(c.tmux, {});
   });
 
@@ -316,7 +316,7 @@ describe('config loading and merging', () => {
     assert.equal(c.agents.mine!.source, 'project');
     assert.deepEqual(c.workspaces, { root: '.amux/workspaces', copy: ['.env'], setup: ['make'] });
     assert.equal(c.tmux.socket, 'usersock');
-    assert.deepEqual(c.notify, { on: { waiting: ['echo user'], stuck: ['echo a', 'echo b'] }, displayMessage: true, desktop: false });
+    assert.deepEqual(c.notify, { on: { waiting: ['echo user'], stuck: ['echo a', 'echo b'] }, displayMessage: true, desktop: false, events: ['waiting', 'stuck', 'failed'] });
 
     // Outside the project only the user layer applies.
     const other = join(env.dir, 'elsewhere');

@@ -38,9 +38,15 @@ export class DaemonCommand extends AmuxCommand {
         this.out(started ? `started (pid ${info.pid})` : `already running (pid ${info.pid})`);
         return 0;
       }
-      case 'stop':
-        this.out((await client.stopDaemon(server.socket)) ? 'stopped' : 'not running');
+      case 'stop': {
+        const stopped = await client.stopDaemon(server.socket);
+        // Nothing of amux's own stays behind: the monitor's hidden session would be what a plain
+        // `tmux attach` lands in.
+        const { MONITOR_SESSION } = await import('../tmux/control.js');
+        if (!client.readDaemon(server.socket)) await server.killSessionNamed(MONITOR_SESSION).catch(() => undefined);
+        this.out(stopped ? 'stopped' : 'not running');
         return 0;
+      }
       case 'status': {
         const info = client.readDaemon(server.socket);
         // A live process that stopped ticking is not a running monitor: the next command replaces it.

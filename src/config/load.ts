@@ -13,6 +13,7 @@ import { amuxHome, userConfigDir } from '../util/paths.js';
 import { UsageError } from '../util/errors.js';
 import { builtinPresets, PRESET_IDS } from './presets.js';
 import type { AgentSpec, AmuxConfig, ConfigIssue, McpConfig, NotifyConfig, WorkspacesConfig } from './types.js';
+import { DEFAULT_NOTIFY_EVENTS } from './types.js';
 import { ConfigError, crossChecks, parseConfigText, sortIssues, type AgentLayer, type ConfigLayer } from './validate.js';
 
 export { expandEnvironment, expandString } from './expand.js';
@@ -230,7 +231,7 @@ export function mergeLayers(
   const agents: Record<string, AgentSpec> = builtinPresets(env);
   const workspaces: WorkspacesConfig = { root: DEFAULT_WORKSPACES_ROOT, copy: [], setup: [] };
   const tmux: { socket?: string } = {};
-  const notify: NotifyConfig = { on: {}, displayMessage: true, desktop: true };
+  const notify: NotifyConfig = { on: {}, displayMessage: true, desktop: true, events: [...DEFAULT_NOTIFY_EVENTS] };
   const mcp: McpConfig = { ...DEFAULT_MCP };
   let version = 1;
   for (const { layer, source } of layers) {
@@ -245,6 +246,7 @@ export function mergeLayers(
     Object.assign(notify.on, layer.notify.on);
     if (layer.notify.displayMessage !== undefined) notify.displayMessage = layer.notify.displayMessage;
     if (layer.notify.desktop !== undefined) notify.desktop = layer.notify.desktop;
+    if (layer.notify.events !== undefined) notify.events = [...layer.notify.events];
     Object.assign(mcp, layer.mcp);
   }
   return { version, agents, workspaces, tmux, notify, mcp };

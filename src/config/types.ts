@@ -57,7 +57,11 @@ export interface WorkspacesConfig {
   setup: string[];
 }
 
-export type NotifyEvent = 'waiting' | 'idle' | 'stuck' | 'exited' | 'running';
+/** `failed` is an exit with a non-zero code or by a signal; `exited` is any exit. */
+export type NotifyEvent = 'waiting' | 'idle' | 'stuck' | 'exited' | 'failed' | 'running';
+
+/** What the built-in notifications (display-message, notify-send) announce unless `notify.events` says otherwise. */
+export const DEFAULT_NOTIFY_EVENTS: readonly NotifyEvent[] = ['waiting', 'stuck', 'failed'];
 
 export interface NotifyConfig {
   /** Commands run (by the shell) on a transition into the given state. */
@@ -66,6 +70,8 @@ export interface NotifyConfig {
   displayMessage: boolean;
   /** Also call `notify-send` when it is installed (default true). */
   desktop: boolean;
+  /** The events the display-message and notify-send announce (default waiting, stuck, failed). */
+  events: NotifyEvent[];
 }
 
 /** Limits on agents starting agents through `amux mcp`, so no agent can fork without bound. */

@@ -41,7 +41,7 @@ export interface ConfigLayer {
   agents: Record<string, AgentLayer>;
   workspaces: { root?: string; baseBranch?: string; copy?: string[]; setup?: string[] };
   tmux: { socket?: string };
-  notify: { on: Partial<Record<NotifyEvent, string[]>>; displayMessage?: boolean; desktop?: boolean };
+  notify: { on: Partial<Record<NotifyEvent, string[]>>; displayMessage?: boolean; desktop?: boolean; events?: NotifyEvent[] };
   mcp: { maxChildren?: number; maxDepth?: number };
   /** Where each agent (`agents.ID`) and its detector (`agents.ID.detector`) are written. */
   positions: Record<string, Position>;
@@ -69,13 +69,13 @@ export const SCHEMA_KEYS = {
   params: ['shell', 'windowName', 'autoAttach', 'detached'],
   workspaces: ['root', 'baseBranch', 'copy', 'setup'],
   tmux: ['socket'],
-  notify: ['waiting', 'idle', 'stuck', 'exited', 'running', 'displayMessage', 'desktop'],
+  notify: ['waiting', 'idle', 'stuck', 'exited', 'failed', 'running', 'displayMessage', 'desktop', 'events'],
   mcp: ['maxChildren', 'maxDepth'],
 } as const;
 
 export const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const NOTIFY_EVENTS: readonly NotifyEvent[] = ['waiting', 'idle', 'stuck', 'exited', 'running'];
+const NOTIFY_EVENTS: readonly NotifyEvent[] = ['waiting', 'idle', 'stuck', 'exited', 'failed', 'running'];
 
 type Yaml = typeof import('yaml');
 let yamlModule: Yaml | undefined;
@@ -553,6 +553,17 @@ class Walker {
     if ((x = m.get('desktop'))) {
       const b = this.bool(x, 'notify.desktop');
       if (b !== undefined) this.layer.notify.desktop = b;
+    }
+    if ((x = m.get('events'))) {
+      let ok = true;
+      const list = this.strList(x, 'notify.events', {
+        each: (s, node, p) => {
+          if ((NOTIFY_EVENTS as readonly string[]).includes(s)) return;
+          ok = false;
+          this.add(node, `${p}: unknown event "${s}" (expected one of ${NOTIFY_EVENTS.join(', ')})`);
+        },
+      });
+      if (list && ok) this.layer.notify.events = [...new Set(list)] as NotifyEvent[];
     }
   }
 }

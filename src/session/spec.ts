@@ -92,6 +92,14 @@ export function buildLaunchSpec(input: BuildInput): LaunchSpec {
     // Passthrough args reach a string command as "$@" (positional parameters), never re-parsed.
     argv = input.passthrough.length ? [shell, '-c', command + hookTail, basename(shell), ...input.passthrough] : [shell, '-c', command];
     checkWord = plainFirstWord(command);
+    // The shell runs the command: a missing one would end the session at once with 127.
+    if (!findExecutable(shell, env.PATH, cwd)) {
+      const where = agent?.params.shell ? `agents.${agent.id}.params.shell is "${shell}"` : `the shell "${shell}" (from $SHELL) runs the command`;
+      throw new AmuxError(`${where}, which is not installed (no such executable)`, {
+        code: 'not_found',
+        hint: agent?.params.shell ? `install it, or set agents.${agent.id}.params.shell to an installed shell such as /bin/sh` : 'set SHELL to an installed shell, or params.shell in the agent config',
+      });
+    }
   } else {
     if (command.length === 0) throw new AmuxError(`agent "${agent!.id}" has an empty command`);
     argv = [...command, ...input.passthrough];

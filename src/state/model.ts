@@ -78,8 +78,10 @@ function baseState(rec: SessionRecord, pane: PaneRow | null, now: number): Pick<
   if (!pane) return { state: 'lost', stateSince: null, reason: 'recorded by amux, but tmux has no such pane', exitCode: null, exitSignal: null };
   if (pane.paneDead) {
     const since = pane.paneDeadTime ? pane.paneDeadTime * 1000 : null;
-    const code = pane.paneDeadStatus;
-    const sig = pane.paneDeadSignal;
+    // The first code the monitor saw wins: tmux 3.3a can later report 0 for the same dead pane.
+    const kept = /^\d+$/.test(pane.opts.exit) ? Number(pane.opts.exit) : null;
+    const code = kept ?? pane.paneDeadStatus;
+    const sig = kept === null ? pane.paneDeadSignal : null;
     const how = sig ? `killed by signal ${sig}` : code === null ? 'exit code not yet reported' : `exit code ${code}`;
     return { state: 'exited', stateSince: since, reason: `process ended (${how})`, exitCode: code, exitSignal: sig };
   }

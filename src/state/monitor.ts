@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { spawn, execFileSync } from 'node:child_process';
 import type { PaneRow } from '../tmux/formats.js';
 import type { Server } from '../tmux/server.js';
@@ -11,7 +11,7 @@ import { Registry, type DamagedRecord } from '../session/registry.js';
 import { STATE_ICON, summaryText } from './present.js';
 import type { ExplainData } from './publish.js';
 import { evaluate, initialMemory, type Memory } from './evaluate.js';
-import type { NotifyConfig } from '../config/types.js';
+import { DEFAULT_NOTIFY_EVENTS, type NotifyConfig, type NotifyEvent } from '../config/types.js';
 
 interface Tracked {
   memory: Memory;
@@ -28,12 +28,19 @@ interface Tracked {
   hookAt: string;
   /** Last notification: state and time (one per transition, never a storm). */
   notified: { state: string; at: number } | null;
+  /** When each event was last announced: the same event again within NOTIFY_DEBOUNCE_MS is not. */
+  announced: Map<string, number>;
+  /** The pane's exit code is stored (`@amux_exit`) and its log writer closed: nothing more to do for the dead pane. */
+  settled?: string;
   /** When a new log writer was last attached to the pane, while its writer is down (see `writerDown`). */
   reattachAt?: number;
 }
 
 /** How often a pane whose log writer is down gets a new one (it dies at once while the cause lasts). */
 const REATTACH_EVERY_MS = 5000;
+
+/** One notification per session and event within this time (a flapping session is not a storm). */
+export const NOTIFY_DEBOUNCE_MS = 30_000;
 
 export interface MonitorOptions {
   socketLabel: string;
@@ -97,7 +104,7 @@ export class Monitor {
       const pane = matchPane(rec, byPane);
       let t = this.tracked.get(rec.id);
       if (!t) {
-        t = { memory: initialMemory(rec, pane, now), logSize: -1, logMtime: 0, screen: null, capturedAt: 0, hookAt: '', published: null, notified: null };
+        t = { memory: initialMemory(rec, pane, now), logSize: -1, logMtime: 0, screen: null, capturedAt: 0, hookAt: '', published: null, notified: null, announced: new Map() };
         // After a restart, what was published stands: no false transition, no repeated notification.
         if (pane?.opts.state) t.notified = { state: pane.opts.state, at: now };
         this.tracked.set(rec.id, t);
@@ -127,6 +134,7 @@ export class Monitor {
         t.deadNoStatusSince ??= now;
         if (now - t.deadNoStatusSince > 800) needReap = true;
       }
+      if (pane?.paneDead) this.settle(rec, pane, t);
       plan.push({ rec, pane, t, capture, outputAt, logAt });
     }
     for (const id of this.tracked.keys()) if (!live.has(id)) this.tracked.delete(id);
@@ -169,7 +177,7 @@ export class Monitor {
         writes.push(this.server.window(p.pane.windowId).setOption('@amux_state_icon', icon));
       }
       p.t.published = { state: d.state, since: d.since, reason: d.reason, explain: explainText, icon, window: p.pane.windowId };
-      this.maybeNotify(p.rec, p.t, d.state, now);
+      this.maybeNotify(p.rec, p.pane, p.t, d.state, now);
     });
     const summary = summaryText(states);
     if (summary !== this.summary) {
@@ -199,30 +207,82 @@ export class Monitor {
       .catch((e: Error) => this.opts.log?.(`log writer of ${rec.name}: ${e.message}`));
   }
 
-  private maybeNotify(rec: SessionRecord, t: Tracked, state: State, now: number): void {
+  /**
+   * A dead pane, once: keeps its first exit code on the pane (`@amux_exit`: tmux 3.3a can later
+   * report 0 for it) and closes its pipe, so its log writer reads EOF and exits (tmux keeps the
+   * pipe of a remain-on-exit pane open until the pane goes).
+   */
+  private settle(rec: SessionRecord, pane: PaneRow, t: Tracked): void {
+    if (t.settled === pane.paneId) return;
+    const known = pane.paneDeadStatus !== null || pane.paneDeadSignal !== null;
+    if (!known && (t.deadNoStatusSince === undefined || (this.opts.now?.() ?? Date.now()) - t.deadNoStatusSince < 5000)) return;
+    t.settled = pane.paneId;
+    const p = this.server.pane(pane.paneId);
+    if (pane.opts.exit === '' && pane.paneDeadStatus !== null && pane.paneDeadSignal === null) {
+      pane.opts.exit = String(pane.paneDeadStatus);
+      void p.setOption('@amux_exit', pane.opts.exit).catch((e: Error) => this.opts.log?.(`exit code of ${rec.name}: ${e.message}`));
+    }
+    // tmux refuses `pipe-pane` on a dead pane ("target pane has exited") and keeps the pipe open
+    // while the pane stays: the writer never reads EOF. It is ended by its pid instead.
+    if (pane.panePipe) for (const pid of logWriterPids(rec.logFile)) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }
+  }
+
+  private maybeNotify(rec: SessionRecord, pane: PaneRow, t: Tracked, state: State, now: number): void {
     const prev = t.notified;
     if (prev && prev.state === state) return;
+    let events: NotifyEvent[] = [];
+    if (state === 'exited') {
+      // Which exit it was is known once tmux reports the status: wait for it (a few ticks at most).
+      const code = /^\d+$/.test(pane.opts.exit) ? Number(pane.opts.exit) : pane.paneDeadStatus;
+      const failed = pane.paneDeadSignal !== null ? true : code === null ? null : code !== 0;
+      if (failed === null && prev && now - (t.deadNoStatusSince ?? now) < 5000) return;
+      events = failed ? ['exited', 'failed'] : ['exited'];
+    } else if (state === 'waiting' || state === 'idle' || state === 'stuck' || state === 'running') events = [state];
     t.notified = { state, at: now };
     if (!prev) return; // the first sight of a session is not a transition
-    if (state !== 'waiting' && state !== 'idle' && state !== 'stuck' && state !== 'exited') return;
+    // Debounced: the same session and event again within NOTIFY_DEBOUNCE_MS is not announced.
+    events = events.filter((ev) => {
+      const last = t.announced.get(ev);
+      if (last !== undefined && now - last < NOTIFY_DEBOUNCE_MS) return false;
+      return true;
+    });
+    if (events.length === 0) return;
     const cfg = this.opts.notifyFor?.(rec.project);
+    const commands = events.flatMap((ev) => cfg?.on[ev] ?? []);
+    // The built-in notices: only the chosen events, never a plain command going quiet or busy
+    // (a watcher or a shell flaps between running and idle all day).
+    const generic = rec.detector === 'generic';
+    const chosen = cfg?.events ?? DEFAULT_NOTIFY_EVENTS;
+    const announce = events.filter((ev) => chosen.includes(ev) && !(generic && (ev === 'idle' || ev === 'running')));
+    if (commands.length === 0 && announce.length === 0) return;
+    for (const ev of events) t.announced.set(ev, now);
     const env = {
       ...process.env,
       AMUX_SESSION: rec.name,
       AMUX_SESSION_ID: rec.id,
       AMUX_STATE: state,
+      AMUX_EVENT: events.join(','),
       AMUX_PREVIOUS_STATE: prev.state,
       AMUX_AGENT: rec.agent,
       AMUX_WORKSPACE: rec.workspace ?? '',
       AMUX_PROJECT: rec.project,
     };
-    for (const cmd of cfg?.on[state] ?? []) {
+    for (const cmd of commands) {
       // The user's own commands from their config: run by the shell, detached, output to the daemon log.
       const child = spawn('/bin/sh', ['-c', cmd], { env, stdio: 'ignore', detached: true, cwd: rec.project });
       child.on('error', (e) => this.opts.log?.(`notify command failed: ${e.message}`));
       child.unref();
     }
-    const text = `amux: ${rec.name} is ${state}`;
+    if (announce.length === 0) return;
+    const code = /^\d+$/.test(pane.opts.exit) ? pane.opts.exit : pane.paneDeadStatus;
+    const text = announce.includes('failed') ? `amux: ${rec.name} failed (${pane.paneDeadSignal !== null ? `signal ${pane.paneDeadSignal}` : `exit code ${code}`})` : `amux: ${rec.name} is ${state}`;
+    this.opts.log?.(`notify ${rec.name} ${announce.join(',')}: ${text}`);
     if (cfg?.displayMessage ?? true) {
       void this.displayOnClients(text);
     }
@@ -243,6 +303,30 @@ export class Monitor {
       /* no clients */
     }
   }
+}
+
+/**
+ * The log writers of one log file: perl processes whose argv is exactly `perl -e SCRIPT FILE MAX`
+ * (see logwriter.ts), read from /proc (on systems without it, none are found).
+ */
+function logWriterPids(file: string): number[] {
+  const out: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+      if (argv[0] === 'perl' && argv[1] === '-e' && argv[3] === file) out.push(Number(e));
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return out;
 }
 
 let notifySend: boolean | undefined;

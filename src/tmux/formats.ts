@@ -39,6 +39,7 @@ const FIELDS = {
   amuxReason: '#{@amux_reason}',
   amuxHook: '#{@amux_hook}',
   amuxHookAt: '#{@amux_hook_at}',
+  amuxExit: '#{@amux_exit}',
   monitorTick: '#{@amux_daemon_tick}',
   paneCurrentCommand: '#{pane_current_command}',
   windowName: '#{window_name}',
@@ -80,7 +81,7 @@ export interface PaneRow {
   /** The monitor's heartbeat (the global `@amux_daemon_tick`, epoch ms; 0 when it never ticked): how old the published state is. */
   monitorTick: number;
   /** amux's user options on the pane (empty string when unset). */
-  opts: { id: string; state: string; stateSince: string; reason: string; hook: string; hookAt: string };
+  opts: { id: string; state: string; stateSince: string; reason: string; hook: string; hookAt: string; /** The first exit code the monitor saw (tmux may later report 0). */ exit: string };
 }
 
 function int(s: string | undefined): number {
@@ -136,6 +137,7 @@ export function parsePaneRows(stdout: string): PaneRow[] {
         reason: f.amuxReason,
         hook: f.amuxHook,
         hookAt: f.amuxHookAt,
+        exit: f.amuxExit,
       },
     });
   }
