@@ -9,7 +9,7 @@ import { readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { TestEnv, waitFor, sleep, CLI } from './helpers.ts';
-import { fit, previewWindow, sanitizeAnsi, sliceAnsi, columnsFor, headerLine } from '../src/tui/format.ts';
+import { fit, previewWindow, sanitizeAnsi, sliceAnsi, columnsFor, headerLine, rowLine, topLine, scrollLabel, stripColorSgr, displayWidth } from '../src/tui/format.ts';
 import { buildRows, moveSelection } from '../src/tui/model.ts';
 import { loadBlessed, terminfoFor } from '../src/tui/blessed.ts';
 import { validateTag } from '../src/session/edit.ts';
@@ -625,7 +625,8 @@ describe('tui helpers', () => {
       }) as unknown as SessionView;
     const views = [mk('a', 'idle', null, '1'), mk('b', 'waiting', 'ws1', '2'), mk('c', 'running', 'ws1', '3'), mk('d', 'stuck', null, '4')];
     const flat = buildRows(views, { filter: '', showArchived: false, grouped: false });
-    assert.deepEqual(flat.map((r) => (r.kind === 'session' ? r.view.record.name : '-')), ['b', 'd', 'c', 'a']);
+    // Running and idle share a band (by creation): a generic session flipping between them stays put.
+    assert.deepEqual(flat.map((r) => (r.kind === 'session' ? r.view.record.name : '-')), ['b', 'd', 'a', 'c']);
     const grouped = buildRows(views, { filter: '', showArchived: false, grouped: true });
     assert.deepEqual(grouped.map((r) => (r.kind === 'session' ? r.view.record.name : `[${r.label}]`)), ['[proj / ws1]', 'b', 'c', '[proj (main checkout)]', 'd', 'a']);
     assert.equal(moveSelection(grouped, 2, 1), 4, 'j from c skips the group row');
@@ -638,6 +639,62 @@ describe('tui helpers', () => {
   test('column layout fits 80 columns', () => {
     assert.ok(headerLine(columnsFor(80)).length <= 80);
     assert.ok(headerLine(columnsFor(200)).length <= 200);
+  });
+
+  test('rows keep their order while states flap between running and idle; they move when one waits', () => {
+    const mk = (name: string, state: SessionView['state'], createdAt: string): SessionView =>
+      ({ record: { name, id: name, agent: 'a', project: '/p/proj', workspace: null, tags: [], createdAt }, pane: null, state, stateSince: null, reason: '', exitCode: null, exitSignal: null, lastOutputAt: null }) as unknown as SessionView;
+    const names = (vs: SessionView[]) => buildRows(vs, { filter: '', showArchived: false, grouped: false }).map((r) => (r.kind === 'session' ? r.view.record.name : '-'));
+    const t1 = names([mk('x', 'running', '1'), mk('y', 'idle', '2'), mk('z', 'running', '3')]);
+    const t2 = names([mk('x', 'idle', '1'), mk('y', 'running', '2'), mk('z', 'idle', '3')]);
+    const t3 = names([mk('x', 'starting', '1'), mk('y', 'unknown', '2'), mk('z', 'idle', '3')]);
+    assert.deepEqual(t1, ['x', 'y', 'z']);
+    assert.deepEqual(t2, t1, 'a flip between running and idle moves no row');
+    assert.deepEqual(t3, t1);
+    assert.deepEqual(names([mk('x', 'idle', '1'), mk('y', 'idle', '2'), mk('z', 'waiting', '3')]), ['z', 'x', 'y'], 'waiting still comes first');
+  });
+
+  test('columns: STATE holds its longest word, NAME is capped, AGENT and WORKSPACE get the rest', () => {
+    const longest = '■ exited(sig 15) 59m';
+    for (const w of [80, 100, 120, 160, 200, 250]) {
+      const c = columnsFor(w);
+      assert.ok(c.state >= displayWidth(longest), `STATE fits "${longest}" at ${w}`);
+      assert.ok(displayWidth(headerLine(c)) <= w, `the header fits ${w}`);
+      assert.ok(c.name <= 32 || (c.agent >= 30 && c.workspace >= 40 && c.tags >= 40), `NAME capped at ${w}: ${JSON.stringify(c)}`);
+    }
+    const wide = columnsFor(200);
+    assert.ok(wide.agent >= 20 && wide.workspace >= 24, JSON.stringify(wide));
+    const v = {
+      record: { name: 'n', id: 'n', agent: 'claude-code-with-a-long-id', workspace: 'w', tags: [], createdAt: '1' },
+      state: 'exited', stateSince: Date.now() - 5 * 60_000, exitCode: null, exitSignal: 9, lastOutputAt: null, pane: null,
+    } as unknown as SessionView;
+    assert.match(rowLine(v, wide), /exited\(sig 9\) 5m /, 'the state is not cut');
+    assert.match(rowLine(v, wide), /claude-code-with-a-long-id/, 'the agent is not cut at 200 columns');
+  });
+
+  test('the top line drops the socket path before the counts', () => {
+    const left = ' amux · 12 sessions · 3 waiting · 9 running';
+    const sock = '/tmp/tmux-1000/a-rather-long-socket-name-for-a-test';
+    assert.equal(topLine(left, '', sock, 120).trimEnd().endsWith(sock), true);
+    assert.equal(topLine(left, '', sock, 120).length, 120);
+    const narrow = topLine(left, 'filter: x', sock, 70);
+    assert.ok(narrow.includes('9 running'), narrow);
+    assert.ok(narrow.includes('filter: x'), narrow);
+    assert.ok(!narrow.includes(sock), narrow);
+    assert.equal(displayWidth(narrow), 70);
+    assert.ok(topLine(left, '', sock, 30).startsWith(' amux · 12 sessions'));
+  });
+
+  test('scroll position label', () => {
+    assert.equal(scrollLabel(0, 10, 8), '');
+    assert.equal(scrollLabel(11, 19, 80), '12–30 of 80');
+  });
+
+  test('NO_COLOR: colour parameters leave the output, attributes stay', () => {
+    assert.equal(stripColorSgr('\x1b[31mred\x1b[m'), 'red\x1b[m');
+    assert.equal(stripColorSgr('\x1b[1;38;5;200;48;2;1;2;3;7mx'), '\x1b[1;7mx');
+    assert.equal(stripColorSgr('\x1b[0m\x1b[4;97;104mx\x1b[39;49m'), '\x1b[0m\x1b[4mx');
+    assert.equal(stripColorSgr('\x1b[38:2::1:2:3mx\x1b[?25h'), 'x\x1b[?25h');
   });
 
   test('tag edits parse and validate', () => {
