@@ -13,6 +13,9 @@ import { fit, previewWindow, sanitizeAnsi, sliceAnsi, columnsFor, headerLine, ro
 import { buildRows, moveSelection } from '../src/tui/model.ts';
 import { loadBlessed, terminfoFor } from '../src/tui/blessed.ts';
 import { validateTag } from '../src/session/edit.ts';
+import { missingProgram } from '../src/session/spec.ts';
+import type { AgentSpec } from '../src/config/types.ts';
+import { tmpdir } from 'node:os';
 import type { SessionView } from '../src/state/model.ts';
 
 interface PsRow {
@@ -454,13 +457,15 @@ describe('amux tui: terminals, first run, server gone, config', () => {
     const c = new Tui(env, 'cfg', { width: 120, height: 30, cwd: proj });
     await c.waitScreen((s) => s.includes('Welcome to amux'), 'the TUI');
     await sleep(300); // the watcher starts after the first load
-    writeFileSync(file, 'version: 1\nagents:\n  first-agent:\n    command: "sleep 100"\n  second-agent:\n    command: "sleep 200"\n');
+    writeFileSync(file, 'version: 1\nagents:\n  first-agent:\n    command: "sleep 100"\n  second-agent:\n    command: "sleep 200"\n  ghost-agent:\n    command: "amux-no-such-program --x"\n');
     await c.waitScreen((s) => /config reloaded: \d+ agents/.test(s), 'the reload message');
     writeFileSync(file, 'version: 1\nagents:\n  bad-agent:\n    command: [unclosed\n');
     await c.waitScreen((s) => s.includes('config:') && s.includes('config.yaml'), 'the config error in the status line');
     // n still offers the last good agents.
     c.keys('n');
     await c.waitScreen((s) => s.includes('second-agent') && s.includes('first-agent'), 'the agents of the last good config');
+    assert.match(c.screen(), /ghost-agent \(not installed\)/, 'an agent whose program is missing says so in the list');
+    assert.doesNotMatch(c.screen(), /first-agent \(not installed\)/);
     c.keys('Escape');
     await c.waitScreen((s) => !s.includes('new session: agent'), 'the chooser to close');
     // n starts a session: agent from the list, workspace (main checkout), no prompt.
@@ -683,6 +688,18 @@ describe('tui helpers', () => {
     assert.ok(!narrow.includes(sock), narrow);
     assert.equal(displayWidth(narrow), 70);
     assert.ok(topLine(left, '', sock, 30).startsWith(' amux · 12 sessions'));
+  });
+
+  test('missingProgram: the agent list knows which programs are not installed, on the agent’s own PATH', () => {
+    const dir = join(tmpdir(), `amux-mp-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'my-agent-bin'), '#!/bin/sh\n', { mode: 0o755 });
+    const agent = (command: string | string[], environment: Record<string, string> = {}) => ({ id: 'x', command, environment }) as unknown as AgentSpec;
+    const expand = (e: Record<string, string>) => e;
+    assert.equal(missingProgram(agent('amux-no-such-program --flag'), dir, expand), 'amux-no-such-program');
+    assert.equal(missingProgram(agent(['sh', '-c', 'true']), dir, expand), null);
+    assert.equal(missingProgram(agent('my-agent-bin'), dir, expand, { PATH: '/usr/bin' }), 'my-agent-bin');
+    assert.equal(missingProgram(agent('my-agent-bin', { PATH: dir }), dir, expand, { PATH: '/usr/bin' }), null);
   });
 
   test('scroll position label', () => {
