@@ -49,7 +49,8 @@ class Tui {
       LANG: 'C.UTF-8',
       ...opts.vars,
     };
-    const cmd = `env ${Object.entries(vars)
+    // NO_COLOR only when a test asks for it (the shell running the tests may set it).
+    const cmd = `env -u NO_COLOR ${Object.entries(vars)
       .map(([k, v]) => `${k}=${q(v)}`)
       .join(' ')} ${q(process.execPath)} ${q(CLI)} ${(opts.args ?? ['tui']).map(q).join(' ')} 2>${q(this.errFile)}; echo TUI-EXIT=$?; sleep 600`;
     env.tmux(['new-session', '-d', '-x', String(opts.width ?? 120), '-y', String(opts.height ?? 40), '-s', name, '-c', opts.cwd ?? env.dir, cmd]);
@@ -159,6 +160,23 @@ describe('amux tui', () => {
     assert.notEqual(name, 'alpha');
     await tui.waitScreen((s) => new RegExp(`^── ${name} · `, 'm').test(s), `the preview header of ${name}`);
     assert.doesNotMatch(tui.screen(), /alpha-ready/, 'the preview shows the new selection');
+  });
+
+  test('NO_COLOR: no colour at all, the preview included; the header and selection use inverse video', async () => {
+    const t = new Tui(env, 'tui-nocolor', { vars: { NO_COLOR: '1' } });
+    try {
+      await t.waitScreen((s) => s.includes('alpha-ready') || ['alpha', 'beta', 'victim'].every((n) => s.includes(n)), 'the table');
+      await t.select('alpha');
+      await t.waitScreen((s) => s.includes('alpha-ready'), 'the preview of alpha');
+      const raw = env.tmux(['capture-pane', '-p', '-e', '-t', t.target]);
+      const colours = [...raw.matchAll(/\x1b\[([0-9;]*)m/g)].map((m) => m[1]!).filter((p) => p.split(';').some((n) => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(n)));
+      assert.deepEqual(colours, [], `no colour escapes:\n${JSON.stringify(raw.slice(0, 400))}`);
+      assert.match(raw, /\x1b\[7m amux ·/, 'the header is inverse');
+      await t.quit();
+      assert.equal(t.stderr(), '');
+    } finally {
+      t.kill();
+    }
   });
 
   test('a mouse click selects a row', async () => {
