@@ -9,10 +9,13 @@ import { readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { TestEnv, waitFor, sleep, CLI } from './helpers.ts';
-import { fit, previewWindow, sanitizeAnsi, sliceAnsi, columnsFor, headerLine } from '../src/tui/format.ts';
+import { fit, previewWindow, sanitizeAnsi, sliceAnsi, columnsFor, headerLine, rowLine, topLine, scrollLabel, stripColorSgr, displayWidth } from '../src/tui/format.ts';
 import { buildRows, moveSelection } from '../src/tui/model.ts';
 import { loadBlessed, terminfoFor } from '../src/tui/blessed.ts';
 import { validateTag } from '../src/session/edit.ts';
+import { missingProgram } from '../src/session/spec.ts';
+import type { AgentSpec } from '../src/config/types.ts';
+import { tmpdir } from 'node:os';
 import type { SessionView } from '../src/state/model.ts';
 
 interface PsRow {
@@ -46,7 +49,8 @@ class Tui {
       LANG: 'C.UTF-8',
       ...opts.vars,
     };
-    const cmd = `env ${Object.entries(vars)
+    // NO_COLOR only when a test asks for it (the shell running the tests may set it).
+    const cmd = `env -u NO_COLOR ${Object.entries(vars)
       .map(([k, v]) => `${k}=${q(v)}`)
       .join(' ')} ${q(process.execPath)} ${q(CLI)} ${(opts.args ?? ['tui']).map(q).join(' ')} 2>${q(this.errFile)}; echo TUI-EXIT=$?; sleep 600`;
     env.tmux(['new-session', '-d', '-x', String(opts.width ?? 120), '-y', String(opts.height ?? 40), '-s', name, '-c', opts.cwd ?? env.dir, cmd]);
@@ -156,6 +160,23 @@ describe('amux tui', () => {
     assert.notEqual(name, 'alpha');
     await tui.waitScreen((s) => new RegExp(`^── ${name} · `, 'm').test(s), `the preview header of ${name}`);
     assert.doesNotMatch(tui.screen(), /alpha-ready/, 'the preview shows the new selection');
+  });
+
+  test('NO_COLOR: no colour at all, the preview included; the header and selection use inverse video', async () => {
+    const t = new Tui(env, 'tui-nocolor', { vars: { NO_COLOR: '1' } });
+    try {
+      await t.waitScreen((s) => s.includes('alpha-ready') || ['alpha', 'beta', 'victim'].every((n) => s.includes(n)), 'the table');
+      await t.select('alpha');
+      await t.waitScreen((s) => s.includes('alpha-ready'), 'the preview of alpha');
+      const raw = env.tmux(['capture-pane', '-p', '-e', '-t', t.target]);
+      const colours = [...raw.matchAll(/\x1b\[([0-9;]*)m/g)].map((m) => m[1]!).filter((p) => p.split(';').some((n) => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(n)));
+      assert.deepEqual(colours, [], `no colour escapes:\n${JSON.stringify(raw.slice(0, 400))}`);
+      assert.match(raw, /\x1b\[7m amux ·/, 'the header is inverse');
+      await t.quit();
+      assert.equal(t.stderr(), '');
+    } finally {
+      t.kill();
+    }
   });
 
   test('a mouse click selects a row', async () => {
@@ -454,13 +475,15 @@ describe('amux tui: terminals, first run, server gone, config', () => {
     const c = new Tui(env, 'cfg', { width: 120, height: 30, cwd: proj });
     await c.waitScreen((s) => s.includes('Welcome to amux'), 'the TUI');
     await sleep(300); // the watcher starts after the first load
-    writeFileSync(file, 'version: 1\nagents:\n  first-agent:\n    command: "sleep 100"\n  second-agent:\n    command: "sleep 200"\n');
+    writeFileSync(file, 'version: 1\nagents:\n  first-agent:\n    command: "sleep 100"\n  second-agent:\n    command: "sleep 200"\n  ghost-agent:\n    command: "amux-no-such-program --x"\n');
     await c.waitScreen((s) => /config reloaded: \d+ agents/.test(s), 'the reload message');
     writeFileSync(file, 'version: 1\nagents:\n  bad-agent:\n    command: [unclosed\n');
     await c.waitScreen((s) => s.includes('config:') && s.includes('config.yaml'), 'the config error in the status line');
     // n still offers the last good agents.
     c.keys('n');
     await c.waitScreen((s) => s.includes('second-agent') && s.includes('first-agent'), 'the agents of the last good config');
+    assert.match(c.screen(), /ghost-agent \(not installed\)/, 'an agent whose program is missing says so in the list');
+    assert.doesNotMatch(c.screen(), /first-agent \(not installed\)/);
     c.keys('Escape');
     await c.waitScreen((s) => !s.includes('new session: agent'), 'the chooser to close');
     // n starts a session: agent from the list, workspace (main checkout), no prompt.
@@ -625,7 +648,8 @@ describe('tui helpers', () => {
       }) as unknown as SessionView;
     const views = [mk('a', 'idle', null, '1'), mk('b', 'waiting', 'ws1', '2'), mk('c', 'running', 'ws1', '3'), mk('d', 'stuck', null, '4')];
     const flat = buildRows(views, { filter: '', showArchived: false, grouped: false });
-    assert.deepEqual(flat.map((r) => (r.kind === 'session' ? r.view.record.name : '-')), ['b', 'd', 'c', 'a']);
+    // Running and idle share a band (by creation): a generic session flipping between them stays put.
+    assert.deepEqual(flat.map((r) => (r.kind === 'session' ? r.view.record.name : '-')), ['b', 'd', 'a', 'c']);
     const grouped = buildRows(views, { filter: '', showArchived: false, grouped: true });
     assert.deepEqual(grouped.map((r) => (r.kind === 'session' ? r.view.record.name : `[${r.label}]`)), ['[proj / ws1]', 'b', 'c', '[proj (main checkout)]', 'd', 'a']);
     assert.equal(moveSelection(grouped, 2, 1), 4, 'j from c skips the group row');
@@ -638,6 +662,74 @@ describe('tui helpers', () => {
   test('column layout fits 80 columns', () => {
     assert.ok(headerLine(columnsFor(80)).length <= 80);
     assert.ok(headerLine(columnsFor(200)).length <= 200);
+  });
+
+  test('rows keep their order while states flap between running and idle; they move when one waits', () => {
+    const mk = (name: string, state: SessionView['state'], createdAt: string): SessionView =>
+      ({ record: { name, id: name, agent: 'a', project: '/p/proj', workspace: null, tags: [], createdAt }, pane: null, state, stateSince: null, reason: '', exitCode: null, exitSignal: null, lastOutputAt: null }) as unknown as SessionView;
+    const names = (vs: SessionView[]) => buildRows(vs, { filter: '', showArchived: false, grouped: false }).map((r) => (r.kind === 'session' ? r.view.record.name : '-'));
+    const t1 = names([mk('x', 'running', '1'), mk('y', 'idle', '2'), mk('z', 'running', '3')]);
+    const t2 = names([mk('x', 'idle', '1'), mk('y', 'running', '2'), mk('z', 'idle', '3')]);
+    const t3 = names([mk('x', 'starting', '1'), mk('y', 'unknown', '2'), mk('z', 'idle', '3')]);
+    assert.deepEqual(t1, ['x', 'y', 'z']);
+    assert.deepEqual(t2, t1, 'a flip between running and idle moves no row');
+    assert.deepEqual(t3, t1);
+    assert.deepEqual(names([mk('x', 'idle', '1'), mk('y', 'idle', '2'), mk('z', 'waiting', '3')]), ['z', 'x', 'y'], 'waiting still comes first');
+  });
+
+  test('columns: STATE holds its longest word, NAME is capped, AGENT and WORKSPACE get the rest', () => {
+    const longest = '■ exited(sig 15) 59m';
+    for (const w of [80, 100, 120, 160, 200, 250]) {
+      const c = columnsFor(w);
+      assert.ok(c.state >= displayWidth(longest), `STATE fits "${longest}" at ${w}`);
+      assert.ok(displayWidth(headerLine(c)) <= w, `the header fits ${w}`);
+      assert.ok(c.name <= 32 || (c.agent >= 30 && c.workspace >= 40 && c.tags >= 40), `NAME capped at ${w}: ${JSON.stringify(c)}`);
+    }
+    const wide = columnsFor(200);
+    assert.ok(wide.agent >= 20 && wide.workspace >= 24, JSON.stringify(wide));
+    const v = {
+      record: { name: 'n', id: 'n', agent: 'claude-code-with-a-long-id', workspace: 'w', tags: [], createdAt: '1' },
+      state: 'exited', stateSince: Date.now() - 5 * 60_000, exitCode: null, exitSignal: 9, lastOutputAt: null, pane: null,
+    } as unknown as SessionView;
+    assert.match(rowLine(v, wide), /exited\(sig 9\) 5m /, 'the state is not cut');
+    assert.match(rowLine(v, wide), /claude-code-with-a-long-id/, 'the agent is not cut at 200 columns');
+  });
+
+  test('the top line drops the socket path before the counts', () => {
+    const left = ' amux · 12 sessions · 3 waiting · 9 running';
+    const sock = '/tmp/tmux-1000/a-rather-long-socket-name-for-a-test';
+    assert.equal(topLine(left, '', sock, 120).trimEnd().endsWith(sock), true);
+    assert.equal(topLine(left, '', sock, 120).length, 120);
+    const narrow = topLine(left, 'filter: x', sock, 70);
+    assert.ok(narrow.includes('9 running'), narrow);
+    assert.ok(narrow.includes('filter: x'), narrow);
+    assert.ok(!narrow.includes(sock), narrow);
+    assert.equal(displayWidth(narrow), 70);
+    assert.ok(topLine(left, '', sock, 30).startsWith(' amux · 12 sessions'));
+  });
+
+  test('missingProgram: the agent list knows which programs are not installed, on the agent’s own PATH', () => {
+    const dir = join(tmpdir(), `amux-mp-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'my-agent-bin'), '#!/bin/sh\n', { mode: 0o755 });
+    const agent = (command: string | string[], environment: Record<string, string> = {}) => ({ id: 'x', command, environment }) as unknown as AgentSpec;
+    const expand = (e: Record<string, string>) => e;
+    assert.equal(missingProgram(agent('amux-no-such-program --flag'), dir, expand), 'amux-no-such-program');
+    assert.equal(missingProgram(agent(['sh', '-c', 'true']), dir, expand), null);
+    assert.equal(missingProgram(agent('my-agent-bin'), dir, expand, { PATH: '/usr/bin' }), 'my-agent-bin');
+    assert.equal(missingProgram(agent('my-agent-bin', { PATH: dir }), dir, expand, { PATH: '/usr/bin' }), null);
+  });
+
+  test('scroll position label', () => {
+    assert.equal(scrollLabel(0, 10, 8), '');
+    assert.equal(scrollLabel(11, 19, 80), '12–30 of 80');
+  });
+
+  test('NO_COLOR: colour parameters leave the output, attributes stay', () => {
+    assert.equal(stripColorSgr('\x1b[31mred\x1b[m'), 'red\x1b[m');
+    assert.equal(stripColorSgr('\x1b[1;38;5;200;48;2;1;2;3;7mx'), '\x1b[1;7mx');
+    assert.equal(stripColorSgr('\x1b[0m\x1b[4;97;104mx\x1b[39;49m'), '\x1b[0m\x1b[4mx');
+    assert.equal(stripColorSgr('\x1b[38:2::1:2:3mx\x1b[?25h'), 'x\x1b[?25h');
   });
 
   test('tag edits parse and validate', () => {

@@ -36,6 +36,27 @@ function plainFirstWord(cmd: string): string | null {
   return w;
 }
 
+/**
+ * The program an agent runs when it is not installed (not found on the PATH the agent gets:
+ * its own `environment.PATH` when set), else null. The same check `buildLaunchSpec` makes.
+ */
+export function missingProgram(
+  agent: AgentSpec,
+  cwd: string,
+  expandEnvironment: (env: Record<string, string>, processEnv: NodeJS.ProcessEnv) => Record<string, string>,
+  penv: NodeJS.ProcessEnv = process.env,
+): string | null {
+  let path = penv.PATH;
+  try {
+    path = expandEnvironment(agent.environment, penv).PATH ?? path;
+  } catch {
+    /* an unexpandable environment fails at start with its own message */
+  }
+  const dir = agent.workingDir ? (isAbsolute(agent.workingDir) ? agent.workingDir : resolve(cwd, agent.workingDir)) : cwd;
+  const word = typeof agent.command === 'string' ? plainFirstWord(agent.command) : (agent.command[0] ?? null);
+  return word && !findExecutable(word, path, dir) ? word : null;
+}
+
 export interface BuildInput {
   config: AmuxConfig;
   /** null with `command` for `amux run -c`. */

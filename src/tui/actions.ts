@@ -8,6 +8,7 @@ import { archiveSession, removeSession, renameSession, sendPrompt, stopSession, 
 import { startSessions } from '../core/start.js';
 import { createWorkspace, listWorkspaces, removalBlockers, removeWorkspace, type WorkspaceInfo } from '../core/workspaces.js';
 import { lastLines, logSize } from '../session/logs.js';
+import { missingProgram } from '../session/spec.js';
 import { ChooseModal, TextViewModal, type ChooseItem } from './dialogs.js';
 import type { TuiApp } from './app.js';
 
@@ -246,13 +247,21 @@ export class TuiActions {
     const config = this.requireConfig();
     const agents = this.app.config.agents();
     if (agents.length === 0) return this.app.flash('no agents in the config (see amux config show)', 'error');
+    // Agents whose program is missing say so here, before the workspace and prompt steps.
+    const { expandEnvironment } = await import('../config/load.js');
+    const missing = agents.map((a) => missingProgram(a, config.projectRoot, expandEnvironment));
     const ai = await this.app.choose(
       'new session: agent',
-      agents.map((a) => ({ label: a.id, detail: a.description ?? (typeof a.command === 'string' ? a.command : a.command.join(' ')) })),
+      agents.map((a, i) => {
+        const detail = a.description ?? (typeof a.command === 'string' ? a.command : a.command.join(' '));
+        return { label: missing[i] ? `${a.id} (not installed)` : a.id, detail: missing[i] ? `${missing[i]} not found on PATH · ${detail}` : detail };
+      }),
       'Enter picks · Esc cancels',
+      Math.max(0, missing.findIndex((m) => m === null)),
     );
     if (ai === null) return;
     const agent = agents[ai]!;
+    if (missing[ai]) return this.app.flash(`${agent.id} is not installed: "${missing[ai]}" is not on PATH (amux doctor lists the agents)`, 'error');
 
     let workspace: string | null = presetWorkspace ?? null;
     if (presetWorkspace === undefined) {

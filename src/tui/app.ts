@@ -20,7 +20,7 @@ import { summaryText, STATE_ICON } from '../state/present.js';
 import { approveKeys, rejectKeys } from '../agents/index.js';
 import { HELP_LINES } from './keys.js';
 import { createScreen, type Blessed } from './blessed.js';
-import { columnsFor, displayWidth, escTags, fit, headerLine, previewWindow, rowLine, stateWord } from './format.js';
+import { columnsFor, displayWidth, escTags, fit, headerLine, noColor, previewWindow, rowLine, scrollLabel, stateWord, topLine } from './format.js';
 import { buildRows, firstSession, indexOfSession, lastSession, moveSelection, type Row } from './model.js';
 import { ChooseModal, ConfirmModal, PromptModal, TextViewModal, type Key, type Modal, type ModalHost } from './dialogs.js';
 import { ConfigWatch } from './config.js';
@@ -141,7 +141,8 @@ export class TuiApp implements ModalHost {
     this.blessed = blessed;
     this.screen = screen;
     const box = (o: Widgets.BoxOptions) => blessed.box({ parent: screen, tags: true, wrap: false, ...o } as Widgets.BoxOptions);
-    this.header = box({ top: 0, left: 0, width: '100%', height: 1, style: { fg: 'black', bg: 'cyan' } });
+    // NO_COLOR: the header stands out by inverse video instead (createScreen drops every colour).
+    this.header = box({ top: 0, left: 0, width: '100%', height: 1, style: noColor() ? { inverse: true } : { fg: 'black', bg: 'cyan' } });
     this.colhead = box({ top: 1, left: 0, width: '100%', height: 1, style: { bold: true } });
     this.table = box({ top: 2, left: 0, width: '100%', height: 3 });
     this.sep = box({ top: 5, left: 0, width: '100%', height: 1, style: { fg: 'cyan' } });
@@ -265,13 +266,14 @@ export class TuiApp implements ModalHost {
     const summary = summaryText(visible.map((v) => v.state));
     const left = ` amux · ${visible.length} session${visible.length === 1 ? '' : 's'}${summary ? ' · ' + summary : ''}`;
     const flags = [this.filter ? `filter: ${this.filter}` : '', this.grouped ? 'grouped' : '', this.showArchived ? 'archived shown' : ''].filter(Boolean).join(' · ');
-    let right = `${flags ? flags + ' │ ' : ''}${this.server.label} `;
-    if (this.serverDown) right = `tmux server not running (${this.server.label}) `;
-    else if (this.tmuxError) right = `tmux: ${this.tmuxError} `;
     const w = this.width;
-    const r = fit(right, Math.min(right.length, Math.floor(w / 2)));
-    const l = fit(left, Math.max(0, w - r.length));
-    const text = escTags(l + r);
+    let line: string;
+    if (this.serverDown || this.tmuxError) {
+      const right = this.serverDown ? `tmux server not running (${this.server.label}) ` : `tmux: ${this.tmuxError} `;
+      const r = fit(right, Math.min(displayWidth(right), Math.floor(w / 2)));
+      line = fit(left, Math.max(0, w - displayWidth(r))) + r;
+    } else line = topLine(left, flags, this.server.label, w);
+    const text = escTags(line);
     return this.serverDown || this.tmuxError ? `{red-bg}{white-fg}${text}{/white-fg}{/red-bg}` : text;
   }
 
@@ -318,6 +320,14 @@ export class TuiApp implements ModalHost {
       title += ' ';
     }
     const head = '──' + title;
+    // Where the table is scrolled to, at the right end, when it does not show every row.
+    const pos = scrollLabel(this.scroll, this.tableH, this.rows.length);
+    const tail = pos ? ` ${pos} ──` : '';
+    const room = w - displayWidth(tail);
+    if (tail && room >= 10) {
+      const h = displayWidth(head) >= room ? fit(head, room) : head + '─'.repeat(room - displayWidth(head));
+      return escTags(h + tail);
+    }
     return escTags(displayWidth(head) >= w ? fit(head, w) : head + '─'.repeat(w - displayWidth(head)));
   }
 

@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Widgets } from 'blessed';
+import { noColor, stripColorSgr } from './format.js';
 
 export type Blessed = typeof import('blessed');
 
@@ -113,6 +114,14 @@ export function createScreen(o: ScreenOptions = {}): { blessed: Blessed; screen:
   } as Widgets.IScreenOptions);
   const tput = (screen as unknown as { tput?: { brokenACS?: boolean; unicode?: boolean } }).tput;
   if (tput && unicode) tput.brokenACS = true;
+  // NO_COLOR: every colour leaves the output on its way to the terminal (the agents' own colours
+  // in the preview too: the user asked for none), bold and inverse stay.
+  if (noColor()) {
+    // Everything blessed writes (buffered or not) leaves through _owrite / write.
+    const program = screen.program as unknown as { _owrite: (text: string) => unknown; write: (text: string) => unknown };
+    const write = program._owrite.bind(program);
+    program._owrite = program.write = (text: string) => write(typeof text === 'string' ? stripColorSgr(text) : text);
+  }
   // Name checks in blessed (term('screen'), term('xterm')) see the real terminal, not the file path.
   (screen.program as unknown as { _terminal: string })._terminal = term;
   return { blessed, screen };

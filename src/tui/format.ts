@@ -44,24 +44,38 @@ export interface Columns {
   tags: number;
 }
 
-/** Column widths for a table `total` columns wide (2 columns go to the selection marker). */
+/**
+ * Column widths for a table `total` columns wide (2 columns go to the selection marker). STATE
+ * holds its longest word (`■ exited(sig 15) 59m`), NAME is capped so AGENT, WORKSPACE and TAGS
+ * get their share of a wide terminal; OUTPUT is fixed.
+ */
 export function columnsFor(total: number): Columns {
-  const state = 16;
+  const state = total >= 80 ? 20 : 16;
   const output = 9;
-  let agent = total >= 100 ? 14 : 10;
-  let workspace = total >= 100 ? 18 : 12;
-  const fixed = 2 + state + 1 + 1 + agent + 1 + workspace + 1 + output;
-  let name = Math.max(8, total - fixed);
-  let tags = 0;
-  if (name > 34) {
-    tags = Math.min(30, name - 34 - 1);
-    if (tags < 6) tags = 0;
-    name = total - fixed - (tags ? tags + 1 : 0);
-  }
   if (total < 60) {
-    agent = 0;
-    workspace = 0;
-    name = Math.max(6, total - (2 + state + 1 + 1 + output));
+    return { state, name: Math.max(6, total - (2 + state + 1 + 1 + output)), agent: 0, workspace: 0, output, tags: 0 };
+  }
+  let agent = 10;
+  let workspace = 12;
+  const gaps = 2 + state + 1 + 1 + 1 + 1 + output; // marker, spaces between the 5 columns
+  let name = Math.max(8, total - gaps - agent - workspace);
+  let tags = 0;
+  const NAME_MAX = 32;
+  if (name > NAME_MAX) {
+    // The spare columns beyond NAME's cap: AGENT and WORKSPACE grow first, then TAGS.
+    let spare = name - NAME_MAX;
+    name = NAME_MAX;
+    const a = Math.min(spare, 30 - agent);
+    agent += a;
+    spare -= a;
+    const w = Math.min(spare, 40 - workspace);
+    workspace += w;
+    spare -= w;
+    if (spare >= 7) {
+      tags = Math.min(40, spare - 1);
+      spare -= tags + 1;
+    }
+    name += spare; // whatever is left still goes to NAME
   }
   return { state, name, agent, workspace, output, tags };
 }
@@ -74,6 +88,63 @@ export function headerLine(c: Columns): string {
   parts.push(fit('OUTPUT', c.output));
   if (c.tags) parts.push(fit('TAGS', c.tags));
   return parts.join(' ');
+}
+
+/**
+ * The top line: `left` (name, counts) then `right` (flags, socket path) right-aligned in `width`
+ * columns. When both do not fit, the right part goes first (flags kept when possible, then the
+ * socket path dropped): the counts matter more than where the server lives.
+ */
+export function topLine(left: string, flags: string, label: string, width: number): string {
+  const lw = displayWidth(left);
+  const candidates = [`${flags ? flags + ' │ ' : ''}${label} `, flags ? `${flags} ` : '', ''];
+  for (const right of candidates) {
+    const rw = displayWidth(right);
+    if (lw + 1 + rw <= width || right === '') {
+      if (right === '') return fit(left, width);
+      return left + ' '.repeat(width - lw - rw) + right;
+    }
+  }
+  return fit(left, width);
+}
+
+/** The "12–30 of 80" of a table scrolled to `scroll` with `height` rows showing, or '' when it all fits. */
+export function scrollLabel(scroll: number, height: number, total: number): string {
+  if (total <= height) return '';
+  return `${scroll + 1}–${Math.min(total, scroll + height)} of ${total}`;
+}
+
+// ---- NO_COLOR (https://no-color.org): attributes (bold, inverse) stay, colours go ----
+
+/** True when the user asked for no colours: NO_COLOR set to anything non-empty. */
+export function noColor(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !!env.NO_COLOR;
+}
+
+/**
+ * Removes the colour parameters from every SGR sequence of terminal output (30–49, 90–107 and
+ * the 38/48/58 extended forms), keeping bold, underline, inverse and resets. A sequence left with
+ * no parameter is dropped entirely (an empty `ESC[m` would be a reset).
+ */
+export function stripColorSgr(out: string): string {
+  return out.replace(/\x1b\[([0-9;:]*)m/g, (m, p: string) => {
+    if (p === '' || p === '0') return m;
+    const ps = p.split(';');
+    const keep: string[] = [];
+    for (let i = 0; i < ps.length; i++) {
+      const head = ps[i]!.split(':')[0]!;
+      const n = Number(head);
+      if ((n === 38 || n === 48 || n === 58) && !ps[i]!.includes(':')) {
+        // 38;5;N or 38;2;R;G;B
+        if (ps[i + 1] === '5') i += 2;
+        else if (ps[i + 1] === '2') i += 4;
+        continue;
+      }
+      if ((n >= 30 && n <= 49) || (n >= 90 && n <= 107) || n === 58 || n === 59) continue;
+      keep.push(ps[i]!);
+    }
+    return keep.length ? `\x1b[${keep.join(';')}m` : '';
+  });
 }
 
 /** One session row as blessed-tagged text (the state coloured), unselected. */

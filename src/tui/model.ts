@@ -1,10 +1,9 @@
 /**
  * What the sessions table shows, as plain data: which sessions (filter, archived toggle), in
- * which order (waiting and stuck first, see sortViews), grouped by workspace on demand.
+ * which order (waiting and stuck first, see tableOrder), grouped by workspace on demand.
  */
 import { basename } from 'node:path';
 import type { SessionView } from '../state/model.js';
-import { sortViews } from '../state/select.js';
 
 export type Row = { kind: 'group'; label: string; count: number } | { kind: 'session'; view: SessionView };
 
@@ -23,8 +22,27 @@ export function matchesFilter(v: SessionView, filter: string): boolean {
   return words.every((w) => hay.includes(w));
 }
 
+/**
+ * The table's order bands: sessions that need a person (waiting, stuck) first, then every live
+ * one, then the finished ones. Within a band: creation time, then name. Running, idle, starting
+ * and unknown share a band on purpose: a generic session flips between running and idle each
+ * time it prints, and ranking those apart (as `ps` does) made rows jump every second under the
+ * cursor and the mouse. A row moves only when it needs a person or finishes.
+ */
+const BAND: Record<SessionView['state'], number> = { waiting: 0, stuck: 1, running: 2, starting: 2, idle: 2, unknown: 2, exited: 3, lost: 4 };
+
+export function tableOrder(views: SessionView[]): SessionView[] {
+  return [...views].sort(
+    (a, b) =>
+      BAND[a.state] - BAND[b.state] ||
+      (a.record.createdAt < b.record.createdAt ? -1 : a.record.createdAt > b.record.createdAt ? 1 : 0) ||
+      (a.record.name < b.record.name ? -1 : a.record.name > b.record.name ? 1 : 0) ||
+      (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0),
+  );
+}
+
 export function visibleViews(views: SessionView[], o: ListOptions): SessionView[] {
-  return sortViews(views.filter((v) => (o.showArchived || !v.record.archived) && matchesFilter(v, o.filter)));
+  return tableOrder(views.filter((v) => (o.showArchived || !v.record.archived) && matchesFilter(v, o.filter)));
 }
 
 export function groupLabel(v: SessionView): string {
