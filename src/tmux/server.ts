@@ -249,11 +249,6 @@ export class Pane extends TmuxObject {
   pipeIfNone(command: string): Promise<string> {
     return this.cmd('pipe-pane', ['-o', formatLiteral(command)]);
   }
-  /** Closes the pane's pipe (`pipe-pane` with no command): its log writer reads EOF and exits. */
-  closePipe(): Promise<string> {
-    return this.cmd('pipe-pane', []);
-  }
-
   setOption(name: PaneOption, value: string): Promise<string> {
     return this.cmd('set-option', ['-p', name, value]);
   }
