@@ -138,3 +138,25 @@ agents:
     }
   });
 });
+
+describe('an invalid config while the monitor runs', () => {
+  const env = new TestEnv('badcfg');
+  after(() => env.cleanup());
+
+  test('states keep moving, the monitor stays up and names the problem in its log', async () => {
+    const dir = join(env.dir, 'proj');
+    mkdirSync(join(dir, '.amux'), { recursive: true });
+    writeFileSync(join(dir, '.amux', 'config.yaml'), 'agents:\n  quiet:\n    command: "echo start; read x; echo got-$x; sleep 600"\n    idleAfter: 1s\n');
+    assert.equal((await env.amux(['run', 'quiet', '--name', 'q1'], { cwd: dir })).code, 0);
+    const state = async () => (await env.amuxJson<Array<{ name: string; state: string }>>(['ps', '--json'])).find((r) => r.name === 'q1')?.state;
+    assert.ok(await waitFor(async () => (await state()) === 'idle', 10_000), 'q1 idle at first');
+    // Break the config behind the monitor's back, then make the session print.
+    writeFileSync(join(dir, '.amux', 'config.yaml'), 'agents:\n  quiet: [unclosed\n');
+    const { pid } = await env.amuxJson<{ pid: number }>(['daemon', 'status', '--json']);
+    env.tmux(['send-keys', '-t', '=amux-q1:', '-l', 'hello']);
+    env.tmux(['send-keys', '-t', '=amux-q1:', 'Enter']);
+    assert.ok(await waitFor(async () => (await state()) === 'running', 5000), 'the new output was seen');
+    assert.ok(await waitFor(async () => (await state()) === 'idle', 10_000), 'and its end');
+    assert.equal((await env.amuxJson<{ pid: number; running: boolean }>(['daemon', 'status', '--json'])).pid, pid, 'the same monitor is still running');
+  });
+});
