@@ -217,3 +217,20 @@ describe('amux delegate', () => {
     assert.equal(left[0]!.state, 'waiting');
   });
 });
+
+describe('run --each', () => {
+  const env = new TestEnv('each');
+  after(() => env.cleanup());
+
+  test('--count 2 --workspace y --each gives each session a worktree of its own', async () => {
+    const repo = env.gitRepo('eachproj');
+    const r = await env.amux(['run', '-c', 'sleep 120', '--count', '2', '--workspace', 'y', '--each', '--json'], { cwd: repo });
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as Array<{ workspace: string; cwd: string }>;
+    assert.deepEqual(rows.map((x) => x.workspace).sort(), ['y-1', 'y-2']);
+    for (const x of rows) assert.equal(x.cwd, join(repo, '.amux', 'workspaces', x.workspace));
+    const bad = await env.amux(['run', '-c', 'sleep 1', '--count', '2', '--each'], { cwd: repo });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /each needs a workspace/);
+  });
+});

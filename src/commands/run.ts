@@ -20,6 +20,7 @@ export class RunCommand extends AmuxCommand {
       ['Start Claude Code in a worktree named auth', '$0 run claude --workspace auth'],
       ['Start three different agents in parallel in one workspace', '$0 run claude codex aider --workspace spike'],
       ['Start five shells at once', '$0 run shell --count 5'],
+      ['Three Claude sessions side by side, each in its own worktree (fix-1, fix-2, fix-3)', '$0 run claude --count 3 --workspace fix --each'],
       ['Run a dev server under amux', "$0 run -c 'npm run dev' --name web"],
       ['Start an agent with a first prompt and extra arguments', "$0 run claude -p 'fix the failing test' -- --model sonnet"],
     ],
@@ -35,6 +36,7 @@ export class RunCommand extends AmuxCommand {
   attach = Option.Boolean('--attach', { description: 'Attach to the session after starting it' });
   detach = Option.Boolean('--detach', false, { description: 'Do not attach, even if the agent sets autoAttach' });
   tags = Option.Array('-t,--tag', { description: 'Tag the session (repeatable)' });
+  each = Option.Boolean('--each', false, { description: 'With --workspace: a worktree per session (NAME-1, NAME-2, …)' });
   jsonOut = jsonOption('the new session(s)');
 
   async run(): Promise<number> {
@@ -60,6 +62,7 @@ export class RunCommand extends AmuxCommand {
       env,
       prompt: this.prompt,
       passthrough,
+      each: this.each,
     });
     if (this.jsonOut) this.json(res.started.length === 1 && total === 1 ? res.started[0] : res.started);
     else for (const r of res.started) this.out(`${r.name}\t${r.id}\t${r.agent}${r.workspace ? `\t${r.workspace}` : ''}`);

@@ -157,6 +157,7 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
       passthrough: arr(str()),
       parent: str('the session asking: the new ones are its children, within the mcp limits'),
       cleanEnv: bool("a clean base environment, without the asking agent's own variables"),
+      each: bool('a worktree per session: WORKSPACE-1, WORKSPACE-2, …'),
     }),
     output: obj({ started: arr(SESSION), failed: arr(obj({ message: str(), code: str() }, ['message', 'code'])) }, ['started', 'failed']),
   },

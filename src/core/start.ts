@@ -11,6 +11,7 @@ import { validateTag } from '../session/edit.js';
 import { validateEnvKey } from '../session/envfile.js';
 import { viewJson } from '../state/model.js';
 import type { SessionRecord } from '../session/types.js';
+import type { LaunchSpec } from '../session/launcher.js';
 import type { SessionInfo } from './sessions.js';
 
 export interface StartInput {
@@ -31,6 +32,8 @@ export interface StartInput {
   prompt?: string;
   /** Extra arguments for the agent's program. */
   passthrough?: string[];
+  /** A worktree per session: WORKSPACE-1, WORKSPACE-2, … (the usual way to run agents side by side). */
+  each?: boolean;
   /**
    * The session asking (a reference): the new sessions are its children, within the config's
    * `mcp` limits.
@@ -72,21 +75,28 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
   // Resolve every agent before creating anything: an unknown agent is an error, never a command.
   const agents = input.command !== undefined ? [null] : agentsIn.map((a) => resolveAgent(config, a));
 
-  let cwd = ctx.cwd;
-  let workspace: string | null = null;
-  if (input.workspace !== undefined) {
+  if (input.each && input.workspace === undefined) throw new UsageError('each needs a workspace: one worktree per session, named WORKSPACE-1, WORKSPACE-2, …');
+  /** Where launch number `n` runs: the project, the workspace, or with `each` a worktree of its own. */
+  const places: { cwd: string; workspace: string | null }[] = [];
+  if (input.workspace === undefined) for (let n = 0; n < total; n++) places.push({ cwd: ctx.cwd, workspace: null });
+  else {
     const { createWorkspace } = await import('./workspaces.js');
-    ctx.observer.progress?.(`preparing workspace ${input.workspace}…`);
-    const { workspace: ws } = await createWorkspace(ctx, { name: input.workspace, reuse: true });
-    cwd = ws.dir; // the project's own folder inside the worktree
-    workspace = input.workspace;
+    const names = input.each ? Array.from({ length: total }, (_, n) => `${input.workspace}-${n + 1}`) : [input.workspace];
+    for (const name of names) {
+      ctx.observer.progress?.(`preparing workspace ${name}…`);
+      const { workspace: ws } = await createWorkspace(ctx, { name, reuse: true });
+      // The project's own folder inside the worktree.
+      places.push({ cwd: ws.dir, workspace: name });
+    }
+    while (places.length < total) places.push(places[0]!);
   }
 
   const { buildLaunchSpec } = await import('../session/spec.js');
   const { launch } = await import('../session/launcher.js');
-  const specs = [];
+  const specs: LaunchSpec[] = [];
   for (const agent of agents) {
     for (let i = 0; i < count; i++) {
+      const { cwd, workspace } = places[specs.length]!;
       specs.push(
         buildLaunchSpec({
           config,
