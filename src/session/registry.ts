@@ -112,6 +112,8 @@ export class Registry {
    * a reference mean two sessions, so it is refused.
    */
   idClash(name: string): SessionRecord | null {
+    // Only a name shaped like an id (8 hex digits, or a whole UUID) can be one: no read otherwise.
+    if (!/^[0-9a-f]{8}$|^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(name)) return null;
     const lower = name.toLowerCase();
     return this.list().find((r) => r.id === lower || r.id.slice(0, 8) === lower) ?? null;
   }
