@@ -1,10 +1,8 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand, jsonOption } from './base.js';
-import { getServer } from './context.js';
 import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
-import { Registry } from '../session/registry.js';
-import { loadViews, viewJson, type SessionView } from '../state/model.js';
-import { sortViews } from '../state/select.js';
+import { listViews, resolveView } from '../core/sessions.js';
+import { viewJson, type SessionView } from '../state/model.js';
 
 export class ConnectCommand extends AmuxCommand {
   static override paths = [['connect']];
@@ -33,22 +31,19 @@ export class ConnectCommand extends AmuxCommand {
 
   async run(): Promise<number> {
     if (this.session !== undefined && this.sessionId !== undefined) throw new UsageError('give either SESSION or --session-id, not both');
-    const server = await getServer();
-    const registry = new Registry();
-    const views = await loadViews(server, registry);
+    const ctx = await this.core();
+    const server = ctx.server;
+    const { views } = await listViews(ctx, { all: true });
 
     let chosen: SessionView | null;
     if (this.sessionId !== undefined) {
       chosen = views.find((v) => v.record.id === this.sessionId) ?? null;
       if (!chosen) throw new NotFoundError(`no session with id ${this.sessionId} (see amux ps --all)`);
     } else if (this.session !== undefined) {
-      const rec = registry.resolve(
-        this.session,
-        views.map((v) => v.record),
-      );
-      chosen = views.find((v) => v.record.id === rec.id)!;
+      const one = await resolveView(ctx, this.session);
+      chosen = views.find((v) => v.record.id === one.record.id) ?? one;
     } else {
-      const offered = sortViews(views.filter((v) => v.state !== 'lost' && (this.all || !v.record.archived)));
+      const offered = views.filter((v) => v.state !== 'lost' && (this.all || !v.record.archived));
       if (offered.length === 0) throw new AmuxError('no sessions to connect to (start one with: amux run AGENT, or try: amux demo)');
       const { pickSession, openTerminal } = await import('../tui/picker.js');
       const io = openTerminal();

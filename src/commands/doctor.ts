@@ -1,27 +1,6 @@
 import { Command } from 'clipanion';
-import { execFile } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { AmuxCommand, jsonOption } from './base.js';
-import { checkTmuxVersion, resolveSocket } from '../tmux/exec.js';
-import { Server } from '../tmux/server.js';
-import { amuxHome } from '../util/paths.js';
-
-interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  /** A warning does not fail the doctor (e.g. an optional agent CLI missing). */
-  warn?: boolean;
-  /** The session a check is about (a dead log writer). */
-  session?: string;
-}
-
-function version(cmd: string, args: string[]): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { encoding: 'utf8', timeout: 5000 }, (err, stdout, stderr) => resolve(err ? null : (stdout || stderr).trim().split('\n')[0]!));
-  });
-}
+import { doctor } from '../core/doctor.js';
 
 export class DoctorCommand extends AmuxCommand {
   static override paths = [['doctor']];
@@ -37,75 +16,10 @@ export class DoctorCommand extends AmuxCommand {
   jsonOut = jsonOption('the checks');
 
   async run(): Promise<number> {
-    const checks: Check[] = [];
-    try {
-      const v = await checkTmuxVersion();
-      checks.push({ name: 'tmux', ok: true, detail: `tmux ${v.text}` });
-      const server = new Server(resolveSocket());
-      const running = await server.isRunning();
-      checks.push({ name: 'tmux server', ok: true, detail: `${server.description}: ${running ? 'running' : 'not running (amux run starts it)'}` });
-      if (running) checks.push(...(await this.logWriters()));
-    } catch (e) {
-      checks.push({ name: 'tmux', ok: false, detail: (e as Error).message });
-    }
-    const git = await version('git', ['--version']);
-    checks.push({ name: 'git', ok: git !== null, detail: git ?? 'git not found (needed for workspaces)' });
-    const perl = await version('perl', ['-e', 'print "perl $^V"']);
-    checks.push({ name: 'perl', ok: perl !== null, detail: perl ?? 'perl not found (the session log writer needs it)' });
-
-    const home = amuxHome();
-    try {
-      const mode = statSync(home).mode & 0o777;
-      checks.push({ name: 'state dir', ok: (mode & 0o077) === 0, detail: `${home} (mode ${mode.toString(8)})${mode & 0o077 ? ': should be 0700' : ''}` });
-    } catch {
-      checks.push({ name: 'state dir', ok: true, detail: `${home} (created on first run)` });
-    }
-
-    try {
-      const { loadConfig, knownAgents } = await import('../config/load.js');
-      const config = loadConfig({ cwd: process.cwd() });
-      checks.push({ name: 'config', ok: true, detail: config.file ? `${config.file}: valid` : 'no .amux/config.yaml (built-in presets in use)' });
-      const { findExecutable } = await import('../session/launcher.js');
-      for (const a of knownAgents(config)) {
-        const spec = config.agents[a]!;
-        const word = Array.isArray(spec.command) ? spec.command[0] : /^\s*([^\s;|&<>()$`'"]+)/.exec(spec.command)?.[1];
-        if (!word) continue;
-        const found = findExecutable(word, process.env.PATH, config.projectRoot);
-        checks.push({ name: `agent ${a}`, ok: found !== null, warn: found === null, detail: found ?? `${word} not on PATH` });
-      }
-    } catch (e) {
-      checks.push({ name: 'config', ok: false, detail: (e as Error).message });
-    }
-
-    const failed = checks.some((c) => !c.ok && !c.warn);
-    if (this.jsonOut) this.json({ ok: !failed, checks });
+    const { ok, checks } = await doctor();
+    if (this.jsonOut) this.json({ ok, checks });
     else for (const c of checks) this.out(`${c.ok ? 'ok  ' : c.warn ? 'warn' : 'FAIL'}  ${c.name.padEnd(14)} ${c.detail}`);
-    return failed ? 1 : 0;
-  }
-
-  /**
-   * Live sessions whose pane has no log writer (`#{pane_pipe}` 0): their log stops and their
-   * state is read from tmux's window activity. Read from tmux directly (never the monitor's
-   * snapshot, and without starting a monitor). A warning: the monitor attaches a new writer.
-   */
-  private async logWriters(): Promise<Check[]> {
-    try {
-      const ctx = await this.core();
-      const { buildViews, writerDown } = await import('../state/model.js');
-      const recs = ctx.registry.list().filter((r) => r.tmux.socket === ctx.server.label);
-      if (recs.length === 0) return [];
-      const down = buildViews(recs, await ctx.server.listPanes()).filter((v) => writerDown(v.pane));
-      if (down.length === 0) return [{ name: 'log writers', ok: true, detail: `all ${recs.length} session(s) have one` }];
-      return down.map((v) => ({
-        name: 'log writer',
-        ok: false,
-        warn: true,
-        session: v.record.name,
-        detail: `${v.record.name}: no log writer runs (is ${dirname(v.record.logFile)} unwritable or full?); its log ${v.record.logFile} does not move`,
-      }));
-    } catch (e) {
-      return [{ name: 'log writers', ok: false, warn: true, detail: `cannot check: ${(e as Error).message}` }];
-    }
+    return ok ? 0 : 1;
   }
 }
 

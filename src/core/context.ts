@@ -34,6 +34,8 @@ export interface ContextOptions {
   config?: AmuxConfig;
   /** Skip the tmux version check (it is cached on disk; the TUI checks once at start). */
   skipVersionCheck?: boolean;
+  /** Choose the server without reading the config (for diagnosing a config that does not load). */
+  withoutConfigSocket?: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function openContext(opts: ContextOptions = {}): Promise<CoreContex
   const loadConfig = (): Promise<AmuxConfig> =>
     (config ??= import('../config/load.js').then((m) => m.loadConfig({ cwd, env })));
   let configSocket: string | undefined;
-  if (!env.AMUX_TMUX_SOCKET) {
+  if (!env.AMUX_TMUX_SOCKET && !opts.withoutConfigSocket) {
     if (opts.config) configSocket = opts.config.tmux.socket;
     else {
       // Only a folder with a config file (or a user config) can name a socket: no parse otherwise.

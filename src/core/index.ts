@@ -42,5 +42,6 @@ export {
 } from './workspaces.js';
 export { watchSessions, type Watch, type WatchEvent } from './watch.js';
 export { delegate, type DelegateInput, type DelegateOutput } from './delegate.js';
+export { doctor, type Check } from './doctor.js';
 export { SCHEMAS } from './schemas.js';
 export { AmuxError, UsageError, NotFoundError, type ErrorCode } from '../util/errors.js';

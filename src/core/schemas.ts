@@ -312,4 +312,12 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
       ['state', 'timedOut', 'reply', 'dialog', 'session', 'workspace', 'diffStat', 'kept'],
     ),
   },
+  doctor: {
+    description: 'Check what amux needs: tmux and the server it would use, git, perl, the state folder, the config, the agent programs, and live sessions without a log writer.',
+    input: obj({}),
+    output: obj(
+      { ok: bool(), checks: arr(obj({ name: str(), ok: bool(), detail: str(), warn: bool(), session: str() }, ['name', 'ok', 'detail'])) },
+      ['ok', 'checks'],
+    ),
+  },
 };

@@ -13,7 +13,8 @@ import type { SessionRecord } from '../session/types.js';
 import { stampedWith } from '../session/identity.js';
 import { DamagedRecordError, MIN_ID_PREFIX, type DamagedRecord } from '../session/registry.js';
 import { isLive } from '../state/model.js';
-import { withoutDeadPaneLine } from '../tmux/formats.js';
+import { withoutDeadPaneLine, type PaneRow } from '../tmux/formats.js';
+import type { AttachOptions, AttachResult } from '../tmux/attach.js';
 import { literalText } from '../session/text.js';
 
 export type { SessionInfo };
@@ -267,6 +268,37 @@ export async function captureSession(ctx: CoreContext, input: CaptureInput): Pro
   const keep = n ?? (dead ? v.pane.paneHeight : lines.length);
   const text = lines.slice(-keep).join('\n');
   return { session: v.record.name, id: v.record.id, text: text ? text + '\n' : '' };
+}
+
+/**
+ * The panes of the server for a long-lived view (the TUI each tick): the monitor's fresh
+ * snapshot when it covers `recs` (no process at all), else one tmux read. A server that is not
+ * running is an AmuxError with code `no_server`.
+ */
+export async function readPanes(ctx: CoreContext, recs: SessionRecord[]): Promise<{ panes: PaneRow[]; fromSnapshot: boolean }> {
+  const { readSnapshot } = await import('../state/snapshot.js');
+  const snap = readSnapshot(ctx.server.socket, recs);
+  return snap ? { panes: snap, fromSnapshot: true } : { panes: await ctx.server.panes(), fromSnapshot: false };
+}
+
+/**
+ * Attaches the caller's terminal to a live session (switch inside tmux, a popup on another
+ * server, a plain attach outside): the session is named by its stamped pane, never by a
+ * recorded id alone. `handOver` lets a full-screen caller (the TUI) run the client itself.
+ */
+export async function attachView(ctx: CoreContext, v: SessionView, opts: AttachOptions = {}): Promise<AttachResult> {
+  if (!v.pane) throw new AmuxError(`${v.record.name} is lost: tmux no longer has it`, { code: 'not_live', hint: `amux rm ${v.record.name} forgets it` });
+  const { attachSession } = await import('../tmux/attach.js');
+  return attachSession(ctx.server, v.pane.sessionId, opts);
+}
+
+/**
+ * A live preview's text (the TUI, later the web view): the last `rows` lines with colours, or for
+ * a dead pane what the program printed (its whole history, without tmux's dead-pane line).
+ */
+export async function previewText(ctx: CoreContext, pane: NonNullable<SessionView['pane']>, rows: number): Promise<string> {
+  const text = await ctx.server.pane(pane.paneId).capture({ escapes: true, joinWrapped: false, start: pane.paneDead ? '-' : -rows });
+  return pane.paneDead ? withoutDeadPaneLine(text.split('\n')).join('\n') : text;
 }
 
 export interface SendInput {

@@ -16,7 +16,8 @@ import type { LiveSession, MergeResult, PruneResult, RemoveResult, WorkspaceOpti
 const worktrees = () => import('../workspace/worktrees.js');
 
 /** Validated before anything is read, so a bad name is a usage error even outside a repository. */
-function checkName(name: string): void {
+/** A workspace name as every operation checks it (surfaces check a whole list first with it). */
+export function checkName(name: string): void {
   validateName(name, 'workspace name');
 }
 

@@ -10,12 +10,11 @@
 import { writeFileSync } from 'node:fs';
 import type { Widgets } from 'blessed';
 import type { Server } from '../tmux/server.js';
-import { withoutDeadPaneLine, type PaneRow } from '../tmux/formats.js';
-import { ServerNotRunningError, TmuxObjectNotFoundError } from '../tmux/errors.js';
-import { attachSession } from '../tmux/attach.js';
+import type { PaneRow } from '../tmux/formats.js';
+import { AmuxError } from '../util/errors.js';
+import type { SessionRecord } from '../session/types.js';
 import type { Registry } from '../session/registry.js';
 import { buildViews, isLive, type SessionView } from '../state/model.js';
-import { readSnapshot } from '../state/snapshot.js';
 import { summaryText, STATE_ICON } from '../state/present.js';
 import { approveKeys, rejectKeys } from '../agents/index.js';
 import { HELP_LINES } from './keys.js';
@@ -26,7 +25,7 @@ import { ChooseModal, ConfirmModal, PromptModal, TextViewModal, type Key, type M
 import { ConfigWatch } from './config.js';
 import type { TuiActions } from './actions.js';
 import type { CoreContext } from '../core/context.js';
-import { sendKeys } from '../core/sessions.js';
+import { attachView, previewText, readPanes, sendKeys } from '../core/sessions.js';
 
 export interface TuiOptions {
   /** The core context: every action goes through the same operations as the CLI. */
@@ -352,14 +351,15 @@ export class TuiApp implements ModalHost {
 
   // ---------------------------------------------------------------- data
 
-  private async readPanes(): Promise<PaneRow[]> {
+  /** The monitor's published snapshot when fresh (no process at all), else one tmux read. */
+  private async readPanes(records: SessionRecord[]): Promise<PaneRow[]> {
     try {
-      const rows = await this.server.panes();
+      const { panes } = await readPanes(this.core, records);
       this.serverDown = false;
       this.tmuxError = null;
-      return rows;
+      return panes;
     } catch (e) {
-      if (e instanceof ServerNotRunningError) {
+      if (e instanceof AmuxError && e.code === 'no_server') {
         this.serverDown = true;
         this.tmuxError = null;
       } else this.tmuxError = (e as Error).message.split('\n')[0] ?? 'error';
@@ -381,10 +381,7 @@ export class TuiApp implements ModalHost {
         this.refreshAgain = false;
         const records = this.registry.listFor(this.server.label, this.forceRecords);
         this.forceRecords = false;
-        // The monitor's published snapshot when fresh (no process at all), else one tmux read.
-        const snap = readSnapshot(this.server.socket, records);
-        if (snap) this.serverDown = false;
-        const panes = snap ?? (await this.readPanes());
+        const panes = await this.readPanes(records);
         if (this.closed) return;
         this.views = buildViews(records, panes);
         this.loaded = true;
@@ -483,10 +480,9 @@ export class TuiApp implements ModalHost {
     let text: string;
     try {
       // A dead pane: what it printed, from the whole history (its screen is mostly empty).
-      text = await this.server.pane(v.pane.paneId).capture({ escapes: true, joinWrapped: false, start: v.pane.paneDead ? '-' : -(offset + H) });
-      if (v.pane.paneDead) text = withoutDeadPaneLine(text.split('\n')).join('\n');
+      text = await previewText(this.core, v.pane, offset + H);
     } catch (e) {
-      if (e instanceof TmuxObjectNotFoundError || e instanceof ServerNotRunningError) return;
+      if (e instanceof AmuxError && (e.code === 'not_found' || e.code === 'no_server')) return;
       text = `(capture failed: ${(e as Error).message})`;
     }
     if (this.closed || this.selId !== id || this.previewOffset !== offset) {
@@ -717,7 +713,7 @@ export class TuiApp implements ModalHost {
     if (!v) return;
     if (v.state === 'lost') return this.flash(`${v.record.name} is lost: tmux no longer has it (d removes it)`, 'error');
     try {
-      const r = await attachSession(this.server, v.record.tmux.sessionId, {
+      const r = await attachView(this.core, v, {
         // blessed leaves its screen for the client and restores it after.
         handOver: (client) => new Promise((resolve) => this.screen.exec(client.file, client.args, { env: client.env }, (_err: unknown, ok?: boolean) => resolve(ok ? 0 : 1))),
       });

@@ -1,7 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand } from '../base.js';
-import { removeWorkspace } from '../../core/workspaces.js';
-import { validateName } from '../../tmux/names.js';
+import { removeWorkspace, checkName } from '../../core/workspaces.js';
 
 /** `amux ws rm NAME...`: each removed or refused on its own; exit 1 when any was refused. */
 export class WsRmCommand extends AmuxCommand {
@@ -29,7 +28,7 @@ export class WsRmCommand extends AmuxCommand {
 
   async run(): Promise<number> {
     // Every name is checked before anything is removed: one typo must not leave a half-done batch.
-    for (const n of this.names) validateName(n, 'workspace name');
+    for (const n of this.names) checkName(n);
     const ctx = await this.core({ tmux: false });
     let failed = 0;
     for (const n of this.names) {
