@@ -184,7 +184,8 @@ export async function teardown(o: { sockets: string[]; home: string; dir: string
   if (left.length > 0) throw new Error(`cleanup: processes would not exit: ${left.join(' ')}`);
   // tmux can leave its socket file behind: remove ours, by their exact paths.
   const sockDir = join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
-  for (const s of o.sockets) rmSync(join(sockDir, s), { force: true });
+  // tmux's start-up lock file (`NAME.lock`) can outlive a start race: it goes too.
+  for (const s of o.sockets) for (const f of [s, `${s}.lock`]) rmSync(join(sockDir, f), { force: true });
   rmSync(o.dir, { recursive: true, force: true });
 }
 
