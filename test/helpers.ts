@@ -185,7 +185,7 @@ export async function teardown(o: { sockets: string[]; home: string; dir: string
   // tmux can leave its socket file behind: remove ours, by their exact paths.
   const sockDir = join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
   // tmux's start-up lock file (`NAME.lock`) can outlive a start race: it goes too.
-  for (const s of o.sockets) for (const f of [s, `${s}.lock`]) rmSync(join(sockDir, f), { force: true });
+  for (const s of o.sockets) for (const f of [s, `${s}.lock`, `.amux-gate-${s}`]) rmSync(join(sockDir, f), { force: true, recursive: true });
   rmSync(o.dir, { recursive: true, force: true });
 }
 

@@ -16,19 +16,19 @@
  * as amux did before the gate.
  */
 import { closeSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { homeDir } from '../util/paths.js';
+import { basename, dirname, join } from 'node:path';
+import { privateDir } from '../util/paths.js';
 
 const MAX_WAIT_MS = 10_000;
 const EXCLUSIVE = 'x';
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function gateDir(serverLabel: string): string {
-  // The socket path as a folder name: fixed alphabet, bounded length.
-  let h = 5381;
-  for (let i = 0; i < serverLabel.length; i++) h = ((h * 33) ^ serverLabel.charCodeAt(i)) >>> 0;
-  const base = serverLabel.replace(/[^A-Za-z0-9_-]+/g, '_').slice(-40);
-  return homeDir('gate', `${base}-${h.toString(36)}`);
+/**
+ * Beside the server's socket (`.amux-gate-NAME` in tmux's own private folder), so every amux
+ * process talking to that server meets the same gate, whatever its AMUX_HOME.
+ */
+export function gateDir(serverLabel: string): string {
+  return privateDir(join(dirname(serverLabel), `.amux-gate-${basename(serverLabel)}`));
 }
 
 function alive(pid: number): boolean {
