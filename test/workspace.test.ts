@@ -4,25 +4,10 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestEnv } from './helpers.ts';
+import type { WorkspaceInfo } from '../src/core/workspaces.ts';
 
-interface WsJson {
-  name: string;
-  branch: string;
-  path: string;
-  dir: string;
-  state: 'ok' | 'missing' | 'broken';
-  base: string | null;
-  baseRef: string | null;
-  head: string | null;
-  dirty: boolean | null;
-  changes: string[];
-  ahead: number | null;
-  unmerged: number | null;
-  sessions: number;
-  liveSessions: { id: string; name: string; agent: string; pane: string }[];
-  ownsBranch: boolean;
-  setup: string | null;
-}
+/** What `ws list --json` / `ws show --json` print: the core's shape, not a copy of it. */
+type WsJson = WorkspaceInfo;
 
 describe('workspaces (ws)', () => {
   const env = new TestEnv('ws');
