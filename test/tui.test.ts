@@ -355,7 +355,7 @@ describe('amux tui', () => {
     env.tmux(['resize-window', '-t', tui.target, '-x', '120', '-y', '40']);
   });
 
-  test('Enter switches the attached client to the session (inside tmux, same server)', async () => {
+  test('Enter opens the session in a popup (inside tmux, same server); detaching comes back to the TUI', async () => {
     const outer = env.extraSocket('outer');
     try {
       execFileSync('tmux', ['-L', outer, 'new-session', '-d', '-x', '130', '-y', '45', `env -u TMUX tmux -L ${env.socket} attach-session -t ${q(tui.target)}`], { env: env.env });
@@ -363,9 +363,13 @@ describe('amux tui', () => {
       assert.ok(attached, 'a client is attached to the TUI session');
       await tui.select('alpha');
       tui.keys('Enter');
-      const switched = await waitFor(() => (env.tryTmux(['list-clients', '-F', '#{client_session}']) ?? '').split('\n').includes('amux-alpha'), 5000);
-      assert.ok(switched, `the client switched to amux-alpha: ${env.tryTmux(['list-clients', '-F', '#{client_session}'])}`);
-      await tui.waitScreen((s) => s.includes('switched to alpha'), 'the status line');
+      const on = () => (env.tryTmux(['list-clients', '-F', '#{client_control_mode} #{client_session}']) ?? '').split('\n').filter((l) => l.startsWith('0 ')).map((l) => l.slice(2)).sort();
+      const popped = await waitFor(() => on().includes('amux-alpha'), 5000);
+      assert.ok(popped, `a popup client on amux-alpha: ${on().join(',')}`);
+      assert.ok(on().includes(tui.name), 'the client running the TUI stays on it');
+      execFileSync('tmux', ['-L', outer, 'send-keys', '-t', '=0:', 'C-b', 'd'], { env: env.env });
+      assert.ok(await waitFor(() => !on().includes('amux-alpha'), 5000), `the popup closed on detach: ${on().join(',')}`);
+      await tui.waitScreen((s) => s.includes('back from alpha'), 'the status line');
     } finally {
       try {
         execFileSync('tmux', ['-L', outer, 'kill-server'], { stdio: 'ignore' });
