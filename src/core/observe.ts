@@ -35,7 +35,7 @@ export async function awaitSession(ctx: CoreContext, input: AwaitInput): Promise
   const v = await resolveView(ctx, input.session);
   const { UNTIL, waitForView } = await import('../state/watch.js');
   const wanted = UNTIL[until] as readonly string[];
-  const res = await waitForView(ctx.server, v.record, (x) => wanted.includes(x.state), { timeoutMs: input.timeoutMs });
+  const res = await waitForView(ctx.server, v.record, (x) => wanted.includes(x.state), { timeoutMs: input.timeoutMs, signal: ctx.signal });
   return { ...viewJson(res.view), matched: res.matched, timedOut: res.timedOut };
 }
 
