@@ -6,7 +6,17 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CLI, type TestEnv } from './helpers.ts';
+
+/** An SDK client on `amux mcp` over stdio, spawned in `cwd` with the test's environment and `extra`. */
+export async function connectStdio(env: TestEnv, cwd: string, extra: NodeJS.ProcessEnv = {}): Promise<Client> {
+  const client = new Client({ name: 'amux-test', version: '1' });
+  const e = Object.fromEntries(Object.entries({ ...env.env, ...extra }).filter((x): x is [string, string] => x[1] !== undefined));
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], cwd, env: e, stderr: 'pipe' }));
+  return client;
+}
 
 export type Result = { isError?: boolean; structuredContent?: Record<string, unknown>; content: { type: string; text?: string }[] };
 

@@ -7,18 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { TestEnv, CLI } from './helpers.ts';
+import { TestEnv } from './helpers.ts';
 import { TOOLS } from '../src/mcp/tools.ts';
-import { call, text, leadFlow } from './mcp-flow.ts';
+import { connectStdio, call, text, leadFlow } from './mcp-flow.ts';
 
 
-async function connect(env: TestEnv, cwd: string, extra: NodeJS.ProcessEnv = {}): Promise<Client> {
-  const client = new Client({ name: 'amux-test', version: '1' });
-  const e = Object.fromEntries(Object.entries({ ...env.env, ...extra }).filter((x): x is [string, string] => x[1] !== undefined));
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], cwd, env: e, stderr: 'pipe' }));
-  return client;
-}
+const connect = connectStdio;
 
 
 describe('amux mcp', () => {

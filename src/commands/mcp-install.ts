@@ -44,7 +44,7 @@ export class McpInstallCommand extends AmuxCommand {
     }
     for (const c of changes) {
       const verb = c.text === null ? 'already has' : this.print ? (c.created ? 'would create, with' : 'would add') : c.created ? 'created, with' : 'added';
-      this.out(`${c.file}: ${verb}\n${c.shows.replace(/^/gm, '  ').replace(/\n  $/, '')}\n`);
+      this.out(`${c.file}: ${verb}\n${c.shows.replace(/^/gm, '  ').replace(/\n  $/, '')}\n\n`);
     }
     if (this.print) this.out('(--print: nothing written)');
     else if (changes.every((c) => c.text === null)) this.out('nothing to change: amux is registered already');

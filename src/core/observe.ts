@@ -52,6 +52,6 @@ export async function explainSession(ctx: CoreContext, input: { session: string 
   const { readExplain } = await import('../state/publish.js');
   const ex = v.pane && !v.pane.paneDead ? await readExplain(ctx.server, v.pane.paneId) : null;
   const now = Date.now();
-  const signals = (ex?.signals ?? []).map((s) => ({ name: s.name, value: String(s.value), at: s.at ? new Date(s.at).toISOString() : null, ageMs: s.at ? now - s.at : null }));
+  const signals = (ex?.signals ?? []).map((s) => ({ name: s.name, value: String(s.value), at: s.at ? new Date(s.at).toISOString() : null, ageMs: s.at ? Math.round(now - s.at) : null }));
   return { ...viewJson(v), rule: ex?.rule ?? null, signals };
 }
