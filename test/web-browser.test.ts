@@ -23,17 +23,17 @@ describe('the dashboard in a browser', { skip: CHROMIUM ? false : 'chromium is n
   let page: Page;
   let repo = '';
   const pane = () => env.tmux(['capture-pane', '-p', '-t', 'amux-sh']);
-  const rowState = (p: Page, name: string) => p.evaluate((n) => [...document.querySelectorAll('#sessions tbody tr')].find((r) => r.firstElementChild?.textContent === n)?.getAttribute('data-state') ?? null, name);
+  const rowState = (p: Page, name: string) => p.evaluate((n) => [...(globalThis as any).document.querySelectorAll('#sessions tbody tr')].find((r) => r.firstElementChild?.textContent === n)?.getAttribute('data-state') ?? null, name);
   const xtermText = (p: Page) =>
     p.evaluate(() => {
-      const t = (window as any).amux.term;
+      const t = (globalThis as any).amux.term;
       if (!t) return '';
       const b = t.buffer.active;
       const out: string[] = [];
       for (let i = 0; i < b.length; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');
       return out.join('\n');
     });
-  const termReady = (p: Page) => p.evaluate(() => !!(window as any).amux.termInfo?.ready);
+  const termReady = (p: Page) => p.evaluate(() => !!(globalThis as any).amux.termInfo?.ready);
   const until = async (f: () => Promise<unknown> | unknown, what: string, ms = 15_000) => assert.ok(await waitFor(f, ms, 100), what);
 
   before(async () => {
@@ -68,7 +68,7 @@ describe('the dashboard in a browser', { skip: CHROMIUM ? false : 'chromium is n
     assert.equal(r.code, 0, r.stderr);
     await until(async () => (await rowState(page, 'cl')) === 'running', 'the new session shows running');
     await until(async () => (await rowState(page, 'cl')) === 'waiting', 'then waiting', 30_000);
-    const first = await page.evaluate(() => document.querySelector('#sessions tbody tr')?.firstElementChild?.textContent);
+    const first = await page.evaluate(() => (globalThis as any).document.querySelector('#sessions tbody tr')?.firstElementChild?.textContent);
     assert.equal(first, 'cl', 'waiting first');
     assert.match(await page.title(), /^\(1\) amux/);
     await page.click('#sessions tr[data-state="waiting"] button[data-act="approve"]');
@@ -100,8 +100,8 @@ describe('the dashboard in a browser', { skip: CHROMIUM ? false : 'chromium is n
       await page.click('#term-close');
       await page.click('#sessions tr:has(td:text-is("sh")) button[data-act="view"]');
       await until(() => termReady(page), 'the viewer is attached');
-      assert.equal(await page.evaluate(() => (window as any).amux.termInfo.readOnly), true);
-      const cols = await page.evaluate(() => (window as any).amux.term.cols);
+      assert.equal(await page.evaluate(() => (globalThis as any).amux.termInfo.readOnly), true);
+      const cols = await page.evaluate(() => (globalThis as any).amux.term.cols);
       assert.ok(cols < 60, `a small terminal (${cols} columns)`);
       const before = pane();
       await page.click('#xterm');
