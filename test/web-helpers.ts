@@ -14,6 +14,7 @@ export interface Served {
   login: string;
   child: ChildProcess;
   stderr: () => string;
+  stdout: () => string;
   stop(): Promise<void>;
 }
 
@@ -35,6 +36,7 @@ export async function serve(env: TestEnv, args: string[] = [], extraEnv: NodeJS.
     login: m[1]!,
     child,
     stderr: () => err,
+    stdout: () => out,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

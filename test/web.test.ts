@@ -263,3 +263,73 @@ describe('amux serve: HTTP and WebSocket', () => {
     assert.equal(last, 429);
   });
 });
+
+describe('amux serve: caps and exposure', () => {
+  const env = new TestEnv('webcap');
+  let s: Served;
+  let owner: Record<string, string> = {};
+  const clients = () => (env.tryTmux(['list-clients', '-t', 'amux-sl']) ?? '').trim().split('\n').filter(Boolean).length;
+
+  before(async () => {
+    const r = await env.amux(['run', '-c', 'sleep 600', '--name', 'sl']);
+    assert.equal(r.code, 0, r.stderr);
+    s = await serve(env, ['--max-terminals', '1'], { AMUX_WEB_IDLE_MS: '1500' });
+    owner = await login(s);
+  });
+  after(async () => {
+    await s?.stop();
+    await env.cleanup();
+  });
+
+  test('terminals are capped, and a socket that answers no ping is closed with its PTY', async () => {
+    const a = await openWs(s, '/ws/term?session=sl&mode=view', { ...owner, Origin: s.url });
+    assert.ok(a.ok);
+    assert.ok(await waitFor(() => a.c.messages.some((m) => m.type === 'hello'), 10_000));
+    const b = await openWs(s, '/ws/term?session=sl&mode=view', { ...owner, Origin: s.url });
+    assert.equal(!b.ok && b.status, 429, 'over the cap');
+    assert.ok(await waitFor(() => clients() === 1, 10_000), 'one tmux client attached');
+    // Stop reading: the pings go unanswered.
+    (a.c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    assert.ok(await waitFor(() => clients() === 0, 15_000), 'the idle socket and its tmux client are gone');
+    const c = await openWs(s, '/ws/term?session=sl&mode=view', { ...owner, Origin: s.url });
+    assert.ok(c.ok, 'room again');
+    c.c.ws.close();
+  });
+
+  test('a non-loopback address needs --expose, and then TLS and a token', async () => {
+    const plain = await env.amux(['serve', '--host', '0.0.0.0', '--port', '0']);
+    assert.equal(plain.code, 2);
+    assert.match(plain.stderr, /--expose/);
+    const noToken = await env.amux(['serve', '--host', '0.0.0.0', '--port', '0', '--expose']);
+    assert.equal(noToken.code, 2);
+    assert.match(noToken.stderr, /token/);
+  });
+
+  test('--expose serves TLS with a generated self-signed certificate and prints its fingerprint', async () => {
+    const t = await env.amuxJson<{ token: string }>(['token', 'create', 'remote', '--json']);
+    const x = await serve(env, ['--host', '0.0.0.0', '--expose', '--allow-host', 'amux.test']);
+    try {
+      assert.match(x.url, /^https:/);
+      const m = /fingerprint: (\S+)/.exec(x.stdout());
+      assert.ok(m, x.stdout());
+      assert.equal(statSync(join(env.home, 'web', 'tls', 'key.pem')).mode & 0o777, 0o600);
+      const { request } = await import('node:https');
+      const got = await new Promise<{ status: number; fp: string }>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port: x.port, path: '/api/listSessions', method: 'POST', rejectUnauthorized: false, headers: { Host: `amux.test:${x.port}`, 'Content-Type': 'application/json', 'X-Amux-Request': '1', Authorization: `Bearer ${t.token}` } },
+          (res) => {
+            const fp = (res.socket as import('node:tls').TLSSocket).getPeerX509Certificate()?.fingerprint256 ?? '';
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, fp }));
+          },
+        );
+        req.on('error', reject);
+        req.end('{}');
+      });
+      assert.equal(got.status, 200);
+      assert.equal(got.fp, m[1]);
+    } finally {
+      await x.stop();
+    }
+  });
+});
