@@ -231,6 +231,9 @@ describe('amux serve: HTTP and WebSocket', () => {
     assert.equal(h.code, 0, h.stderr);
     const out = JSON.parse(h.stdout) as { url: string; handoff: { reason: string } };
     assert.equal(out.handoff.reason, 'log in for me');
+    const stateOf = async () => (await api(s, 'getSession', { session: 'sh' }, owner)).json() as { state: string; reason: string };
+    assert.ok(await waitFor(async () => (await stateOf()).state === 'waiting', 10_000), 'the monitor shows it waiting for a person');
+    assert.match((await stateOf()).reason, /handed off to a person \(log in for me\)/);
     const send = await env.amux(['send', 'sh', 'echo nope', '--no-wait']);
     assert.equal(send.code, 1);
     assert.match(send.stderr, /handed off to a person/);
@@ -242,8 +245,6 @@ describe('amux serve: HTTP and WebSocket', () => {
     // The person opens the takeover link: they hold control.
     const take = await api(s, 'share', { link: out.url.split('#')[1] }, {});
     assert.equal(take.status, 200, take.body);
-    const held = await env.amuxJson<{ handoff: { holder: string } }>(['ps', '--json']).catch(() => null);
-    void held;
     const info = (await api(s, 'getSession', { session: 'sh' }, owner)).json();
     assert.match(info.handoff.holder, /takeover link/);
     writeFileSync(join(repo, 'a.txt'), 'one\ntwo\n');
@@ -253,6 +254,7 @@ describe('amux serve: HTTP and WebSocket', () => {
     assert.match(r.diffStat, /a\.txt \| 1 \+/);
     assert.ok(r.delivered);
     assert.ok(await waitFor(() => pane().includes('Control is back'), 10_000), 'the agent was told');
+    assert.ok(await waitFor(async () => (await stateOf()).state !== 'waiting', 10_000), 'no longer waiting once returned');
     const again = await env.amux(['keys', 'sh', 'C-c']);
     assert.equal(again.code, 0, again.stderr);
   });
