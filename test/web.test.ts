@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { TestEnv, waitFor } from './helpers.ts';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { TestEnv, waitFor, CLI } from './helpers.ts';
 import { serve, http, api, login, openWs, type Served } from './web-helpers.ts';
 
 const pty = createRequire(import.meta.url)('@lydell/node-pty') as typeof import('@lydell/node-pty');
@@ -239,6 +241,15 @@ describe('amux serve: HTTP and WebSocket', () => {
     assert.match(send.stderr, /handed off to a person/);
     const keys = await env.amux(['keys', 'sh', 'Enter']);
     assert.equal(keys.code, 1);
+    const mcp = new Client({ name: 'web-test', version: '0' });
+    await mcp.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], cwd: env.dir, env: env.env as Record<string, string>, stderr: 'pipe' }));
+    try {
+      const viaMcp = (await mcp.callTool({ name: 'send', arguments: { session: 'sh', text: 'echo nope', wait: false } })) as { isError?: boolean; content: { text: string }[] };
+      assert.equal(viaMcp.isError, true);
+      assert.match(viaMcp.content.map((c) => c.text).join(' '), /handed off to a person/);
+    } finally {
+      await mcp.close();
+    }
     const viaApi = await api(s, 'sendKeys', { session: 'sh', keys: ['Enter'] }, owner);
     assert.equal(viaApi.status, 403);
     assert.equal(viaApi.json().error.code, 'forbidden');
@@ -251,6 +262,7 @@ describe('amux serve: HTTP and WebSocket', () => {
     const ret = await env.amux(['handoff', '--return', 'sh', '--json']);
     assert.equal(ret.code, 0, ret.stderr);
     const r = JSON.parse(ret.stdout) as { diffStat: string; delivered: boolean };
+    assert.equal((await api(s, 'getSession', { session: 'sh' }, { Cookie: String(take.headers['set-cookie']).split(';')[0]! })).status, 401, 'the takeover link ends with the handoff');
     assert.match(r.diffStat, /a\.txt \| 1 \+/);
     assert.ok(r.delivered);
     assert.ok(await waitFor(() => pane().includes('Control is back'), 10_000), 'the agent was told');

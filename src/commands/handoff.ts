@@ -29,6 +29,7 @@ export class HandoffCommand extends AmuxCommand {
     const ctx = await this.core();
     if (this.ret !== undefined) {
       const r = await returnControl(ctx, { session: this.ret, note: this.note });
+      (await import('../web/auth.js')).endTakeoverLinks(r.id);
       if (this.jsonOut) this.json(r);
       else this.out(`control of ${r.session} is back with its agent${r.diffStat ? `; changes since the handoff:\n${r.diffStat}` : '; nothing changed in its worktree'}`);
       return 0;

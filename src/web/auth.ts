@@ -215,3 +215,8 @@ export function consumeLoginCode(code: string, now = Date.now()): boolean {
   writePrivate(loginsFile(), JSON.stringify(all.filter((l) => l !== hit && l.until > now)) + '\n');
   return true;
 }
+
+/** The takeover links of a session's handoff end when control returns. */
+export function endTakeoverLinks(sessionId: string): number {
+  return revokeShares((x) => x.handoff === true && x.session === sessionId);
+}

@@ -280,6 +280,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       await checkScope(p, input);
     }
     switch (name) {
+      case 'returnControl': {
+        const r = await core.returnControl(o.ctx, input as { session: string });
+        auth.endTakeoverLinks(r.id);
+        return r;
+      }
       case 'takeoverSession':
         return core.takeoverSession(o.ctx, { session: input.session as string, by: p.name });
       case 'sendPrompt':
