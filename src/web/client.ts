@@ -15,7 +15,7 @@ export const INDEX_HTML = `<!doctype html>
 <link rel="stylesheet" href="/assets/app.css">
 </head>
 <body>
-<header><b>amux</b> <span id="who"></span> <span id="live" class="dot" title="live updates"></span> <span id="flash"></span></header>
+<header><b>amux</b> <span id="who"></span> <span id="live" class="dot" title="this machine: online when lit (live updates)"></span> <span id="flash"></span></header>
 <main>
 <section id="login" hidden><p id="login-msg">Not logged in: open the login URL that <code>amux serve</code> printed (<code>amux serve --login</code> prints a new one).</p></section>
 <section id="dash" hidden>
@@ -210,7 +210,7 @@ export const APP_JS = String.raw`'use strict';
       me = m;
       window.amux.me = m;
       if (!m) { $('login').hidden = false; return; }
-      $('who').textContent = m.name + (m.readOnly ? ' (read-only)' : '');
+      $('who').textContent = m.machine + ' \u00b7 ' + m.name + (m.readOnly ? ' (read-only)' : '');
       $('dash').hidden = false;
       $('start').hidden = m.kind === 'share' || m.readOnly;
       if (!$('start').hidden) fetch('/api/agents', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (j) {

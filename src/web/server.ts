@@ -310,7 +310,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       }
       if (path === '/api/me') {
         const p = principalOf(req);
-        return sendJson(res, p ? 200 : 401, p ? { kind: p.kind, name: p.name, readOnly: p.readOnly, session: p.session ?? null, handoff: p.share?.handoff === true } : { error: { code: 'forbidden', message: 'not logged in' } });
+        return sendJson(res, p ? 200 : 401, p ? { kind: p.kind, name: p.name, readOnly: p.readOnly, session: p.session ?? null, handoff: p.share?.handoff === true, machine: hostname() } : { error: { code: 'forbidden', message: 'not logged in' } });
       }
       if (path === '/api/agents') {
         need(req);
@@ -442,8 +442,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       hub.close();
       terminals.closeAll();
       for (const c of wss.clients) c.terminate();
-      await new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections?.();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
