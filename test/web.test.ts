@@ -175,6 +175,21 @@ describe('amux serve: HTTP and WebSocket', () => {
     assert.equal(big.status, 413);
   });
 
+  test('malformed terminal frames are ignored: the server stays up and the pane unchanged', async () => {
+    const before = pane();
+    const r = await openWs(s, '/ws/term?session=sh&mode=drive', { ...owner, Origin: s.url });
+    assert.ok(r.ok);
+    const c = r.c;
+    assert.ok(await waitFor(() => c.messages.some((m) => m.type === 'hello'), 10_000));
+    for (const f of ['not json', 'null', '42', '{"type":"resize","cols":"x","rows":null}', '{"type":"key","key":"__proto__","id":3}', '{"type":"input","data":7}']) c.ws.send(f);
+    assert.ok(await waitFor(() => c.messages.some((m) => m.type === 'key' && m.id === 3), 10_000));
+    assert.equal(c.messages.find((m) => m.type === 'key' && m.id === 3).applied, false);
+    assert.equal(c.closed, null, 'the socket stays open');
+    assert.equal((await http(s, 'GET', '/api/me', { headers: owner })).status, 200, 'the server is up');
+    assert.equal(pane(), before);
+    c.ws.close();
+  });
+
   test("the person's own 200x50 client keeps its size while a small browser viewer is attached", async () => {
     const user = pty.spawn('tmux', ['-L', env.socket, 'attach-session', '-t', 'amux-sh'], { name: 'xterm-256color', cols: 200, rows: 50, env: env.env as Record<string, string> });
     try {

@@ -76,13 +76,14 @@ export class Terminal {
       } catch {
         return;
       }
+      if (typeof m !== 'object' || m === null) return;
       if (m.type === 'resize') {
         // The client's size only: with ignore-size the window is not resized.
-        pty.resize(clamp(m.cols, 2, 500), clamp(m.rows, 2, 200));
+        if (Number.isFinite(m.cols) && Number.isFinite(m.rows)) pty.resize(clamp(m.cols, 2, 500), clamp(m.rows, 2, 200));
         return;
       }
       if (m.type === 'key') {
-        const seq = KEY_BAR[m.key];
+        const seq = typeof m.key === 'string' && Object.hasOwn(KEY_BAR, m.key) ? KEY_BAR[m.key] : undefined;
         const reply = (applied: boolean, why?: string) => ws.send(JSON.stringify({ type: 'key', id: m.id ?? null, key: m.key, applied, ...(why ? { why } : {}) }));
         if (seq === undefined) return reply(false, 'not a key-bar key');
         if (this.readOnly) {
