@@ -66,13 +66,20 @@ describe('the dashboard in a browser', { skip: CHROMIUM ? false : 'chromium is n
   test('states change live; a waiting session comes first, counts in the title, and one tap answers it', async () => {
     const r = await env.amux(['run', 'claude', '--name', 'cl', '-e', 'FAKE_START=turn', '-e', 'FAKE_SCRIPT=busy:2,permission,busy:1,done'], { cwd: repo });
     assert.equal(r.code, 0, r.stderr);
-    await until(async () => (await rowState(page, 'cl')) === 'running', 'the new session shows running');
-    await until(async () => (await rowState(page, 'cl')) === 'waiting', 'then waiting', 30_000);
+    // Every state the row shows, as the page receives it (no reload).
+    const seen: string[] = [];
+    const watchRow = async () => {
+      const st = await rowState(page, 'cl');
+      if (st && seen.at(-1) !== st) seen.push(st);
+      return st;
+    };
+    await until(async () => (await watchRow()) === 'waiting', 'the new session appears, then waits for an answer', 30_000);
+    assert.ok(seen.length >= 2, `the row changed state in place: ${seen.join(' → ')}`);
     const first = await page.evaluate(() => (globalThis as any).document.querySelector('#sessions tbody tr')?.firstElementChild?.textContent);
     assert.equal(first, 'cl', 'waiting first');
     assert.match(await page.title(), /^\(1\) amux/);
     await page.click('#sessions tr[data-state="waiting"] button[data-act="approve"]');
-    await until(async () => (await rowState(page, 'cl')) === 'idle', 'the answer ended the turn', 30_000);
+    await until(async () => (await watchRow()) === 'idle', 'the answer ended the turn', 30_000);
     assert.equal(await page.title(), 'amux');
   });
 

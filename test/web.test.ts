@@ -13,6 +13,25 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { TestEnv, waitFor, CLI } from './helpers.ts';
 import { serve, http, api, login, openWs, type Served } from './web-helpers.ts';
+import { browserAttach } from '../src/tmux/attach.ts';
+import { Server } from '../src/tmux/server.ts';
+
+test('a browser terminal attaches with -u and ignore-size, a viewer also -r, and TERM set; nothing resizes the window', () => {
+  const server = new Server({ name: 'amux-test-argv' });
+  const view = browserAttach(server, '$3', { readOnly: true, env: { TMUX: '/tmp/x,1,0', PATH: '/bin' } });
+  const drive = browserAttach(server, '$3', { readOnly: false, env: { PATH: '/bin' } });
+  assert.equal(view.args[0], '-u');
+  for (const p of [view, drive]) {
+    const i = p.args.indexOf('attach-session');
+    assert.ok(i > 0, p.args.join(' '));
+    assert.deepEqual(p.args.slice(p.args.indexOf('-f'), p.args.indexOf('-f') + 2), ['-f', 'ignore-size']);
+    assert.equal(p.env.TERM, 'xterm-256color');
+    assert.equal(p.env.TMUX, undefined);
+    assert.ok(!p.args.includes('resize-window'));
+  }
+  assert.ok(view.args.includes('-r'));
+  assert.ok(!drive.args.includes('-r'));
+});
 
 const pty = createRequire(import.meta.url)('@lydell/node-pty') as typeof import('@lydell/node-pty');
 
