@@ -344,6 +344,21 @@ describe('amux serve: caps and exposure', () => {
     c.c.ws.close();
   });
 
+  test('under a service manager the login link is not printed (it would land in the journal)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { cwd: env.dir, env: { ...env.env, INVOCATION_ID: 'abc' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    try {
+      assert.ok(await waitFor(() => /log in/.test(out), 20_000), out);
+      assert.match(out, /amux serve --login/);
+      assert.doesNotMatch(out, /#/);
+    } finally {
+      child.kill('SIGTERM');
+      await waitFor(() => child.exitCode !== null, 10_000);
+    }
+  });
+
   test('a non-loopback address needs --expose, and then TLS and a token', async () => {
     const plain = await env.amux(['serve', '--host', '0.0.0.0', '--port', '0']);
     assert.equal(plain.code, 2);

@@ -37,6 +37,7 @@ export const ROUTES: Record<string, string | Record<string, string>> = {
   token: { create: 'token', list: 'token', ls: 'token', revoke: 'token' },
   share: 'share',
   handoff: 'handoff',
+  service: 'service',
   ws: WS,
   workspace: WS,
   config: { show: 'config/show', validate: 'config/validate', edit: 'config/edit' },

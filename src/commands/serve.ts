@@ -80,7 +80,9 @@ export class ServeCommand extends AmuxCommand {
     auth.writeServerInfo({ url: server.url, pid: process.pid, port: server.port, fingerprint });
     this.out(`amux serve: ${server.url} (tmux server ${ctx.server.description})`);
     if (fingerprint) this.out(`TLS certificate SHA-256 fingerprint: ${fingerprint}`);
-    this.out(`log in (one-time link): ${server.loginUrl()}`);
+    // Under a service manager stdout goes to a journal: a login link there would be a secret in a log.
+    if (underServiceManager(process.env)) this.out('log in: run amux serve --login for a one-time link');
+    else this.out(`log in (one-time link): ${server.loginUrl()}`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
@@ -90,6 +92,11 @@ export class ServeCommand extends AmuxCommand {
     await server.close();
     return 0;
   }
+}
+
+/** systemd (INVOCATION_ID) and launchd (XPC_SERVICE_NAME) mark the processes they run. */
+function underServiceManager(env: NodeJS.ProcessEnv): boolean {
+  return !!env.INVOCATION_ID || (!!env.XPC_SERVICE_NAME && env.XPC_SERVICE_NAME !== '0');
 }
 
 /** A self-signed certificate for these names under AMUX_HOME/web/tls (made once, by openssl). */
