@@ -38,4 +38,6 @@ export interface SessionRecord {
   parent?: string;
   /** Set by `amux rm --archive` style flows / the TUI; hidden from ps unless --all. */
   archived?: boolean;
+  /** Handed to a person (`amux handoff`): scripts are refused until control returns (src/core/handoff.ts). */
+  handoff?: import('../core/handoff.js').HandoffInfo;
 }
