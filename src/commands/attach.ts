@@ -14,6 +14,7 @@ export class AttachCommand extends AmuxCommand {
     examples: [
       ['Attach to a session by name', '$0 attach claude-auth'],
       ['Attach by id prefix, read-only', '$0 attach 3f2a --read-only'],
+      ['Attach to a session on host buildbox (over ssh -t)', '$0 attach buildbox:claude-auth'],
     ],
   });
 
@@ -21,6 +22,10 @@ export class AttachCommand extends AmuxCommand {
   readOnly = Option.Boolean('-r,--read-only', false, { description: 'Attach read-only (outside tmux or in a popup)' });
 
   async run(): Promise<number> {
+    if (this.session.includes(':')) {
+      const [{ attachHost }, { openContext }] = await Promise.all([import('../core/hosts.js'), import('../core/context.js')]);
+      return attachHost(await openContext({ skipVersionCheck: true }), this.session, { readOnly: this.readOnly });
+    }
     const { server, view } = await resolveSession(this.session);
     if (view.state === 'lost') throw new AmuxError(`${view.record.name} is lost: tmux no longer has it (amux rm ${view.record.name} to forget it)`);
     return attachTo(server, view.record, { readOnly: this.readOnly });

@@ -43,5 +43,17 @@ export {
 export { watchSessions, type Watch, type WatchEvent } from './watch.js';
 export { delegate, type DelegateInput, type DelegateOutput } from './delegate.js';
 export { doctor, type Check } from './doctor.js';
+export {
+  listHosts,
+  addHost,
+  removeHost,
+  checkHost,
+  listHostSessions,
+  startOnHost,
+  type HostInfo,
+  type HostCheck,
+  type HostListing,
+  type RemoteSessionInfo,
+} from './hosts.js';
 export { SCHEMAS } from './schemas.js';
 export { AmuxError, UsageError, NotFoundError, type ErrorCode } from '../util/errors.js';
