@@ -48,6 +48,35 @@ describe('hosts: ssh argv', () => {
   });
 });
 
+describe('hosts: the remote end (amux host serve)', () => {
+  test('answers one JSON request with one JSON line; refuses unknown operations and references to other hosts', async () => {
+    const env = new TestEnv('serve');
+    try {
+      const ask = async (req: unknown) => {
+        const r = await env.amux(['host', 'serve'], { input: JSON.stringify(req) });
+        assert.equal(r.code, 0, r.stderr);
+        return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; result?: { version?: string; sessions?: unknown[] }; error?: { code: string; message: string } };
+      };
+      const v = await ask({ op: 'version' });
+      assert.equal(v.ok, true);
+      assert.match(v.result!.version!, /^\d+\.\d+\.\d+/);
+      assert.deepEqual((await ask({ op: 'listSessions', input: { all: true } })).result!.sessions, []);
+      const bad = await ask({ op: 'rm -rf /' });
+      assert.equal(bad.ok, false);
+      assert.equal(bad.error!.code, 'usage');
+      const relay = await ask({ op: 'captureSession', input: { session: 'other:x' } });
+      assert.equal(relay.ok, false);
+      assert.match(relay.error!.message, /not a session of this machine/);
+      const missing = await ask({ op: 'getSession', input: { session: 'nope' } });
+      assert.equal(missing.error!.code, 'not_found');
+      const notJson = await env.amux(['host', 'serve'], { input: 'hello' });
+      assert.equal((JSON.parse(notJson.stdout) as { ok: boolean }).ok, false);
+    } finally {
+      await env.cleanup();
+    }
+  });
+});
+
 describe('hosts over a real sshd', { skip: haveSshd ? false : 'sshd is not installed (apt-get install openssh-server)' }, () => {
   let sshd: SshServer;
   let remote: RemoteMachine;
@@ -242,6 +271,7 @@ describe('hosts over a real sshd', { skip: haveSshd ? false : 'sshd is not insta
     const remoteRows = rows.filter((x) => x.host === 'box');
     assert.deepEqual(remoteRows.map((x) => x.name).sort(), before);
     assert.ok(remoteRows.every((x) => x.online === false && x.seenAt), JSON.stringify(remoteRows));
+    assert.equal(statSync(join(local.home, 'hosts', 'box.json')).mode & 0o777, 0o600);
     assert.ok(rows.some((x) => x.host === null && x.name === 'lsh'));
     assert.match(stderr, /host box is offline/);
     const text = await local.amux(['ps', '--all-hosts', '--timeout', '3s']);
