@@ -18,6 +18,8 @@ export class PsCommand extends AmuxCommand {
       Lists every amux session on the tmux server, whatever project started it. Sessions waiting for a person and stuck ones come first.
 
       \`--all\` adds exited and lost sessions. \`--here\` keeps this project's sessions only. \`--json\` prints an array of objects (id, name, agent, project, workspace, cwd, state, stateSince, reason, exitCode, createdAt, lastOutputAt, tmux).
+
+      \`--all-hosts\` adds the sessions of every host (\`amux host add\`), \`--host H\` shows one host's; each host is asked in parallel and waited for at most its timeout (5s, or \`--timeout\`). A host that does not answer is listed with its last known sessions, marked \`⚠ offline, seen 5m ago\`. With hosts, \`--json\` rows also carry host (null for this machine), online and seenAt; refer to a remote session as HOST:NAME.
     `,
     examples: [
       ['List running sessions', '$0 ps'],
