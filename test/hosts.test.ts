@@ -5,7 +5,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import { TestEnv, CLI, waitFor } from './helpers.ts';
@@ -133,6 +133,13 @@ describe('hosts over a real sshd', { skip: haveSshd ? false : 'sshd is not insta
       const ps = await local.amux(['capture', 'bare:x']);
       assert.equal(ps.code, 1);
       assert.match(ps.stderr, /amux is not installed on bare.*install it there: ssh /);
+      // An amux that predates `host serve`: told to update it.
+      const old = join(remote.env.dir, 'bin', 'old-amux');
+      writeFileSync(old, '#!/bin/sh\necho "Unknown Syntax Error: Command not found; did you mean one of:" >&2\nexit 2\n', { mode: 0o755 });
+      assert.equal((await local.amux(['host', 'add', 'bare', '--ssh', sshd.destination, '--identity', sshd.clientKey, '--amux', old])).code, 0);
+      const r2 = await local.amux(['host', 'check', 'bare']);
+      assert.equal(r2.code, 1);
+      assert.match(r2.stdout, /the amux on bare is too old.*update it there/);
     } finally {
       assert.equal((await local.amux(['host', 'rm', 'bare'])).code, 0);
     }

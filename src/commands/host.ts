@@ -15,7 +15,6 @@ function timeoutOf(v: string | undefined, flag = '--timeout'): number | undefine
 export class HostAddCommand extends AmuxCommand {
   static override paths = [['host', 'add']];
   static override usage = Command.Usage({
-    category: 'Hosts',
     description: 'add a machine reached over SSH',
     details: `
       Writes the host to your user config (\`~/.config/amux/config.yaml\`, under \`hosts:\`). That machine needs amux installed; \`amux host check NAME\` tries it. Its sessions are then listed by \`amux ps --all-hosts\` and reached as \`NAME:SESSION\` by attach, send, await, keys, capture, logs, stop, rm and explain.
@@ -47,7 +46,6 @@ export class HostAddCommand extends AmuxCommand {
 export class HostRmCommand extends AmuxCommand {
   static override paths = [['host', 'rm'], ['host', 'remove']];
   static override usage = Command.Usage({
-    category: 'Hosts',
     description: 'forget a host (its sessions there keep running)',
     examples: [['Forget a host', '$0 host rm buildbox']],
   });
@@ -64,7 +62,6 @@ export class HostRmCommand extends AmuxCommand {
 export class HostListCommand extends AmuxCommand {
   static override paths = [['host', 'list'], ['host', 'ls'], ['host']];
   static override usage = Command.Usage({
-    category: 'Hosts',
     description: 'list the configured hosts',
     details: 'Shows each host with when its sessions were last read and how many there were. It does not connect: `amux host check` does.',
     examples: [
@@ -99,7 +96,6 @@ export class HostListCommand extends AmuxCommand {
 export class HostCheckCommand extends AmuxCommand {
   static override paths = [['host', 'check']];
   static override usage = Command.Usage({
-    category: 'Hosts',
     description: 'reach a host and its amux once, and say what is wrong if it fails',
     examples: [
       ['Check one host', '$0 host check buildbox'],
@@ -143,7 +139,6 @@ function utf8Locale(env: NodeJS.ProcessEnv = process.env): void {
 export class HostAttachCommand extends AmuxCommand {
   static override paths = [['host', 'attach']];
   static override usage = Command.Usage({
-    category: 'Hosts',
     description: 'attach to a session of this machine for another machine (amux runs this over ssh -t)',
     details: 'As `amux attach`, with a UTF-8 locale even when sshd passed none. Not meant to be run by hand: use `amux attach HOST:NAME` on the other machine.',
     examples: [['What the other side runs', '$0 host attach claude-auth']],
@@ -168,7 +163,6 @@ export class HostAttachCommand extends AmuxCommand {
 export class HostServeCommand extends AmuxCommand {
   static override paths = [['host', 'serve']];
   static override usage = Command.Usage({
-    category: 'Hosts',
     description: 'answer one request from another machine (amux runs this over SSH)',
     details: 'Reads one JSON request `{op, input, cwd}` on standard input and writes one JSON line `{ok, result}` or `{ok: false, error: {code, message, hint}}`. Progress goes to standard error. Not meant to be run by hand.',
     examples: [['What the other side sends', `echo '{"op":"listSessions","input":{"all":true}}' | $0 host serve`]],

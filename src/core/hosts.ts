@@ -135,17 +135,17 @@ export async function callHost<T>(ctx: CoreContext, host: HostSpec, op: RemoteOp
   }
   const why = lastLine(r.stderr) || lastLine(r.stdout);
   const amux = host.amux ?? 'amux';
-  if (r.code === 127 || r.code === 126 || /command not found|No such file or directory|not found/i.test(why)) {
+  if (r.code === 255) {
+    throw new AmuxError(`cannot reach host ${host.name} (${host.ssh}): ${why.replace(/^ssh: /, '') || 'ssh failed'}`, { code: 'failed', hint: `amux host check ${host.name}` });
+  }
+  if (/Unknown Syntax Error/.test(r.stdout + r.stderr)) {
+    throw new AmuxError(`the amux on ${host.name} is too old to serve requests (no "amux host serve")`, { code: 'failed', hint: `update it there: ssh ${dest} 'npm install -g amux'` });
+  }
+  if (r.code === 127 || r.code === 126 || /command not found|No such file or directory/i.test(why)) {
     throw new AmuxError(`amux is not installed on ${host.name} (${dest}): ${why || `"${amux}" not found`}`, {
       code: 'failed',
       hint: `install it there: ssh ${dest} 'npm install -g amux' (or point to it: amux host add ${host.name} --ssh ${host.ssh} --amux /path/to/amux)`,
     });
-  }
-  if (r.code === 255) {
-    throw new AmuxError(`cannot reach host ${host.name} (${host.ssh}): ${why.replace(/^ssh: /, '') || 'ssh failed'}`, { code: 'failed', hint: `amux host check ${host.name}` });
-  }
-  if (/Unknown Syntax Error|Command not found/i.test(r.stdout + r.stderr)) {
-    throw new AmuxError(`the amux on ${host.name} is too old to serve requests (no "amux host serve")`, { code: 'failed', hint: `update it there: ssh ${dest} 'npm install -g amux'` });
   }
   throw new AmuxError(`host ${host.name}: amux exited ${r.code}${why ? `: ${why}` : ''}`, { code: 'failed' });
 }

@@ -195,7 +195,8 @@ export async function closeMaster(host: HostSpec, env: NodeJS.ProcessEnv = proce
   const t = parseTarget(host.ssh);
   if (!t) return;
   await new Promise<void>((resolve) => {
-    const child = spawn('ssh', ['-o', `ControlPath=${path}`, '-O', 'exit', t.destination], { stdio: 'ignore', env });
+    const config = env.AMUX_SSH_CONFIG ? ['-F', env.AMUX_SSH_CONFIG] : [];
+    const child = spawn('ssh', [...config, '-o', `ControlPath=${path}`, '-O', 'exit', t.destination], { stdio: 'ignore', env });
     const timer = setTimeout(() => child.kill('SIGKILL'), 1000);
     child.on('exit', () => (clearTimeout(timer), resolve()));
     child.on('error', () => (clearTimeout(timer), resolve()));
