@@ -94,7 +94,7 @@ describe('hosts over a real sshd', { skip: haveSshd ? false : 'sshd is not insta
     remote = new RemoteMachine();
     local = new TestEnv('local');
     local.env.AMUX_SSH_CONFIG = sshd.sshConfig;
-    const r = await local.amux(['host', 'add', 'box', '--ssh', sshd.destination, '--identity', sshd.clientKey, '--amux', remote.amux, '--dir', remote.env.dir, '--timeout', '8s']);
+    const r = await local.amux(['host', 'add', 'box', '--ssh', sshd.destination, '--identity', sshd.clientKey, '--amux', remote.amux, '--dir', remote.env.dir, '--timeout', '20s']);
     assert.equal(r.code, 0, r.stderr);
   });
 
@@ -157,7 +157,7 @@ describe('hosts over a real sshd', { skip: haveSshd ? false : 'sshd is not insta
     const all = await ps(['--all-hosts']);
     assert.deepEqual(all.rows.map((x) => `${x.host ?? '-'}:${x.name}`).sort(), ['-:lsh', 'box:rsh']);
     // The remote state is the remote monitor's: it moves from starting to a settled state there.
-    await waitFor(async () => (await ps(['--host', 'box'])).rows.find((x) => x.name === 'rsh')?.state === 'idle', 20_000, 300);
+    await waitFor(async () => (await ps(['--host', 'box'])).rows.find((x) => x.name === 'rsh')?.state === 'idle', 40_000, 300);
     assert.equal((await ps(['--host', 'box'])).rows[0]!.state, 'idle');
     const text = await local.amux(['ps', '--all-hosts']);
     assert.match(text.stdout, /^HOST\s+NAME/m);
@@ -190,11 +190,11 @@ describe('hosts over a real sshd', { skip: haveSshd ? false : 'sshd is not insta
     const cap = await waitFor(async () => {
       const c = await local.amux(['capture', 'box:rcat']);
       return c.stdout.includes(marker) ? c : null;
-    }, 20_000, 300);
+    }, 40_000, 300);
     assert.ok(cap, 'capture shows the remote screen');
     const k = await local.amux(['keys', 'box:rcat', 'x', 'y', 'Enter']);
     assert.equal(k.code, 0, k.stderr);
-    assert.ok(await waitFor(async () => (await local.amux(['capture', 'box:rcat'])).stdout.includes('xy'), 20_000, 300));
+    assert.ok(await waitFor(async () => (await local.amux(['capture', 'box:rcat'])).stdout.includes('xy'), 40_000, 300));
     const logs = await local.amux(['logs', 'box:rcat']);
     assert.equal(logs.code, 0, logs.stderr);
     assert.match(logs.stdout, new RegExp(marker));
@@ -215,7 +215,7 @@ describe('hosts over a real sshd', { skip: haveSshd ? false : 'sshd is not insta
     const s = await local.amux(['stop', 'box:rstop', '--now']);
     assert.equal(s.code, 0, s.stderr);
     assert.match(s.stdout, /^box:rstop: /m);
-    assert.ok(await waitFor(async () => (await ps(['--host', 'box', '--all'])).rows.find((x) => x.name === 'rstop')?.state === 'exited', 20_000, 300));
+    assert.ok(await waitFor(async () => (await ps(['--host', 'box', '--all'])).rows.find((x) => x.name === 'rstop')?.state === 'exited', 40_000, 300));
     const rm = await local.amux(['rm', 'box:rstop']);
     assert.equal(rm.code, 0, rm.stderr);
     assert.match(rm.stdout, /removed box:rstop/);
@@ -288,6 +288,6 @@ describe('hosts over a real sshd', { skip: haveSshd ? false : 'sshd is not insta
     assert.match(check.stdout, /cannot reach host box/);
     // Back again: online, with live states.
     await sshd.start();
-    assert.ok(await waitFor(async () => (await ps(['--host', 'box'])).rows.every((x) => x.online), 30_000, 300));
+    assert.ok(await waitFor(async () => (await ps(['--host', 'box'])).rows.every((x) => x.online), 60_000, 300));
   });
 });
