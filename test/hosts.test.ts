@@ -267,6 +267,29 @@ describe('hosts over a real sshd', { skip: haveSshd ? false : 'sshd is not insta
     }
   });
 
+  test('ps --all-hosts --watch: this machine at once, each host as it answers', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, 'ps', '--all-hosts', '--watch', '--json'], { cwd: local.dir, env: local.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const frames: Row[][] = [];
+    let buf = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      buf += b.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        frames.push(JSON.parse(buf.slice(0, i)) as Row[]);
+        buf = buf.slice(i + 1);
+      }
+    });
+    try {
+      assert.ok(await waitFor(() => frames.length > 0, 30_000, 50), 'a first frame');
+      assert.ok(frames[0]!.some((x) => x.host === null && x.name === 'lsh'), JSON.stringify(frames[0]));
+      assert.ok(await waitFor(() => frames.some((f) => f.some((x) => x.host === 'box' && x.name === 'rsh' && x.online)), 60_000, 100), 'the host\'s sessions join');
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
   test('the sshd stops: the host shows offline with its last sessions, local sessions still list', async () => {
     const before = (await ps(['--all-hosts'])).rows.filter((x) => x.host === 'box').map((x) => x.name).sort();
     assert.ok(before.length > 0);

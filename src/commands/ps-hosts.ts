@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { AmuxCommand } from './base.js';
 import type { CoreContext } from '../core/context.js';
 import { listSessions } from '../core/sessions.js';
-import { listHostSessions, type HostListing } from '../core/hosts.js';
+import { hostSpecs, listHostSessions, type HostListing } from '../core/hosts.js';
 import type { SessionInfo } from '../state/model.js';
 import type { ViewFilter } from '../state/select.js';
 import { UsageError } from '../util/errors.js';
@@ -21,6 +21,7 @@ export interface PsHostsOptions extends ViewFilter {
   allHosts: boolean;
   timeout?: string;
   json: boolean;
+  watch?: boolean;
 }
 
 /** A session of any machine as `ps` lists it: `host` null for this one. */
@@ -41,21 +42,70 @@ export async function psHosts(cmd: AmuxCommand, ctx: CoreContext, o: PsHostsOpti
     timeoutMs = d;
   }
   if (o.hosts?.length && o.allHosts) throw new UsageError('give --host H or --all-hosts, not both');
-  const { hosts: _h, allHosts: _a, timeout: _t, json: _j, ...filter } = o;
+  const { hosts: _h, allHosts: _a, timeout: _t, json: _j, watch: _w, ...filter } = o;
+  const ask = (hosts?: string[]) => listHostSessions(ctx, { ...filter, ...(hosts ? { hosts } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  const local = () => (o.allHosts ? listSessions(ctx, filter) : Promise.resolve(null));
+  if (o.watch) return watchHosts(cmd, ctx, o, local, ask);
   // This machine's sessions do not wait for any host.
-  const local = o.allHosts ? listSessions(ctx, filter) : Promise.resolve(null);
-  const remote = listHostSessions(ctx, { ...filter, ...(o.hosts?.length ? { hosts: o.hosts } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
-  const [mine, { hosts }] = await Promise.all([local, remote]);
+  const [mine, { hosts }] = await Promise.all([local(), ask(o.hosts?.length ? o.hosts : undefined)]);
+  cmd.context.stdout.write(render(o.json, mine, hosts));
+  for (const h of hosts.filter((x) => !x.online)) cmd.err(`amux: host ${h.host} ${offlineNote(h)}`);
+  return 0;
+}
+
+function render(json: boolean, mine: { sessions: SessionInfo[]; hidden: number } | null, hosts: HostListing[], asking: string[] = []): string {
   const rows: Row[] = [
     ...(mine?.sessions ?? []).map((s) => ({ ...s, host: null, online: true, seenAt: null })),
     ...hosts.flatMap((h) => h.sessions.map((s) => ({ ...s, host: h.host, online: h.online, seenAt: h.seenAt }))),
   ];
-  if (o.json) cmd.json(rows);
-  else {
-    const hidden = (mine?.hidden ?? 0) + hosts.reduce((n, h) => n + h.hidden, 0);
-    cmd.context.stdout.write(formatHostRows(rows, hidden));
+  if (json) return JSON.stringify(rows) + '\n';
+  const hidden = (mine?.hidden ?? 0) + hosts.reduce((n, h) => n + h.hidden, 0);
+  return formatHostRows(rows, hidden) + (asking.length ? `(asking ${asking.join(', ')}…)\n` : '');
+}
+
+/**
+ * `--watch` with hosts: this machine's sessions are drawn at once and every second; each host is
+ * asked again as soon as it answered (or timed out), on its own, so a slow host holds up no other
+ * and its last listing stays on screen meanwhile.
+ */
+async function watchHosts(
+  cmd: AmuxCommand,
+  ctx: CoreContext,
+  o: PsHostsOptions,
+  local: () => Promise<{ sessions: SessionInfo[]; hidden: number } | null>,
+  ask: (hosts?: string[]) => Promise<{ hosts: HostListing[] }>,
+): Promise<number> {
+  const names = o.hosts?.length ? o.hosts : (await hostSpecs(ctx)).map((h) => h.name);
+  const latest = new Map<string, HostListing>();
+  let stop = false;
+  let wake: (() => void) | null = null;
+  process.once('SIGINT', () => ((stop = true), wake?.()));
+  const pending = new Set<string>();
+  const poll = (name: string) => {
+    if (pending.has(name) || stop) return;
+    pending.add(name);
+    void ask([name])
+      .then(({ hosts }) => hosts.forEach((h) => latest.set(h.host, h)))
+      .catch(() => undefined)
+      .finally(() => {
+        pending.delete(name);
+        setTimeout(() => poll(name), 1000).unref();
+        wake?.();
+      });
+  };
+  names.forEach(poll);
+  const tty = process.stdout.isTTY && !o.json;
+  while (!stop) {
+    const mine = await local();
+    const hosts = names.flatMap((n) => latest.get(n) ?? []);
+    const text = render(o.json, mine, hosts, names.filter((n) => !latest.has(n)));
+    cmd.context.stdout.write(tty ? `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  amux ps --watch (Ctrl-C to quit)\n\n${text}` : text);
+    if (stop) break;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => wake?.(), 1000);
+      wake = () => ((wake = null), clearTimeout(timer), resolve());
+    });
   }
-  for (const h of hosts.filter((x) => !x.online)) cmd.err(`amux: host ${h.host} ${offlineNote(h)}`);
   return 0;
 }
 

@@ -1,7 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { basename } from 'node:path';
 import { AmuxCommand, jsonOption } from './base.js';
-import { UsageError } from '../util/errors.js';
 import { listSessions, listViews } from '../core/sessions.js';
 import { watchSessions } from '../core/watch.js';
 import type { CoreContext } from '../core/context.js';
@@ -46,9 +45,8 @@ export class PsCommand extends AmuxCommand {
     const ctx = await this.core();
     const filter = { all: this.all, here: this.here, workspace: this.workspace, agent: this.agent, tag: this.tag };
     if (this.hosts?.length || this.allHosts) {
-      if (this.watch) throw new UsageError('--watch shows this machine only for now (drop --host / --all-hosts)');
       const { psHosts } = await import('./ps-hosts.js');
-      return psHosts(this, ctx, { ...filter, hosts: this.hosts?.flatMap((h) => h.split(',')), allHosts: this.allHosts, timeout: this.timeout, json: this.jsonOut });
+      return psHosts(this, ctx, { ...filter, hosts: this.hosts?.flatMap((h) => h.split(',')), allHosts: this.allHosts, timeout: this.timeout, json: this.jsonOut, watch: this.watch });
     }
     const read = async () => listViews(ctx, filter);
     if (this.watch) return this.watchLoop(ctx, read);
