@@ -150,12 +150,9 @@ export class HostAttachCommand extends AmuxCommand {
   async run(): Promise<number> {
     utf8Locale();
     if (this.session.includes(':')) throw new UsageError(`"${this.session}" is not a session of this machine`);
-    const { AttachCommand } = await import('./attach.js');
-    const a = new AttachCommand();
-    a.context = this.context;
-    a.session = this.session;
-    a.readOnly = this.readOnly;
-    return a.run();
+    const { attachView, resolveView } = await import('../core/sessions.js');
+    const ctx = await this.core();
+    return (await attachView(ctx, await resolveView(ctx, this.session), { readOnly: this.readOnly })).code;
   }
 }
 

@@ -33,6 +33,7 @@ export const ROUTES: Record<string, string | Record<string, string>> = {
   tag: 'tag',
   archive: 'archive',
   delegate: 'delegate',
+  service: 'service',
   ws: WS,
   workspace: WS,
   config: { show: 'config/show', validate: 'config/validate', edit: 'config/edit' },

@@ -347,7 +347,7 @@ export async function sendPrompt(ctx: CoreContext, input: SendInput): Promise<Se
   await ensureMonitor(ctx);
   const { sendPrompt: send } = await import('../state/send.js');
   const wait = input.wait ?? true;
-  const res = await send(ctx.server, v.record, text, { wait, timeoutMs: input.timeoutMs, onProgress: ctx.observer.progress });
+  const res = await send(ctx.server, v.record, text, { wait, timeoutMs: input.timeoutMs, onProgress: ctx.observer.progress, signal: ctx.signal });
   invalidateSnapshot(ctx.server.socket);
   const done = wait && !res.timedOut;
   const output = res.output ?? null;

@@ -1,8 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve as resolvePath } from 'node:path';
 import { amuxHome } from '../util/paths.js';
 import { withShared } from './gate.js';
+import { scopePrefix, scopeFailed } from './scope.js';
 import { TmuxError, TmuxNotFoundError, TmuxVersionError, ServerNotRunningError, isNoServer } from './errors.js';
 
 /** The tmux program, as execvp finds it on PATH. */
@@ -68,6 +69,8 @@ export type TmuxCommand = readonly string[];
 /** Commands that only read: safe to repeat when the client lost a server that was starting. */
 const READ_ONLY = new Set(['list-panes', 'list-sessions', 'list-windows', 'list-clients', 'show-options', 'display-message', 'capture-pane', 'has-session']);
 const RACY = /server exited unexpectedly|lost server/i;
+/** Sends no notification, and blocks until a person closes it: never holds the connect gate. */
+const INTERACTIVE = new Set(['display-popup']);
 
 /**
  * One client's command line for a sequence of commands. tmux ends a command at an argument that
@@ -86,6 +89,7 @@ export function commandLine(commands: readonly TmuxCommand[]): string[] {
 /** Runs a sequence of tmux commands in one client process; resolves to their joined stdout. */
 export async function execTmux(socket: SocketChoice, commands: readonly TmuxCommand[], opts: ExecOptions = {}): Promise<string> {
   if (commands.every((c) => READ_ONLY.has(c[0] ?? ''))) return execRead(socket, commands, opts);
+  if (commands.every((c) => INTERACTIVE.has(c[0] ?? ''))) return execOnce(socket, commands, opts);
   // A command that changes the server never runs while a control client connects (see gate.ts).
   return withShared(socketLabel(socket), () => execOnce(socket, commands, opts));
 }
@@ -103,12 +107,34 @@ async function execRead(socket: SocketChoice, commands: readonly TmuxCommand[], 
   }
 }
 
-function execOnce(socket: SocketChoice, commands: readonly TmuxCommand[], opts: ExecOptions): Promise<string> {
+/**
+ * The words before tmux's own for this call: a client that may start the server (a
+ * `new-session` while no socket exists) runs under `systemd-run --user --scope` where systemd
+ * runs (scope.ts), so the server outlives the login session.
+ */
+function serverStartPrefix(socket: SocketChoice, commands: readonly TmuxCommand[], env: NodeJS.ProcessEnv): string[] {
+  if (!commands.some((c) => c[0] === 'new-session') || existsSync(socketLabel(socket, env))) return [];
+  return scopePrefix(env);
+}
+
+async function execOnce(socket: SocketChoice, commands: readonly TmuxCommand[], opts: ExecOptions): Promise<string> {
+  const prefix = serverStartPrefix(socket, commands, opts.env ?? process.env);
+  if (prefix.length === 0) return execPlain([], socket, commands, opts);
+  try {
+    return await execPlain(prefix, socket, commands, opts);
+  } catch (e) {
+    if (e instanceof TmuxError && scopeFailed(e.stderr)) return execPlain([], socket, commands, opts);
+    throw e;
+  }
+}
+
+function execPlain(prefix: string[], socket: SocketChoice, commands: readonly TmuxCommand[], opts: ExecOptions): Promise<string> {
   const args = commandLine(commands);
+  const [file, ...before] = [...prefix, TMUX];
   return new Promise((resolve, reject) => {
     const child = execFile(
-      TMUX,
-      [...socketArgs(socket), ...args],
+      file!,
+      [...before, ...socketArgs(socket), ...args],
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: opts.env ?? process.env },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
