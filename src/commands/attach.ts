@@ -13,6 +13,7 @@ export class AttachCommand extends AmuxCommand {
       ['Attach to a session by name', '$0 attach claude-auth'],
       ['Attach by id prefix, read-only', '$0 attach 3f2a --read-only'],
       ['Inside tmux: switch your client instead of a popup', '$0 attach claude-auth --switch'],
+      ['Attach to a session on host buildbox (over ssh -t)', '$0 attach buildbox:claude-auth'],
     ],
   });
 
@@ -21,6 +22,10 @@ export class AttachCommand extends AmuxCommand {
   switch = Option.Boolean('--switch', false, { description: 'Inside tmux on the same server: switch your client to the session instead of a popup' });
 
   async run(): Promise<number> {
+    if (this.session.includes(':')) {
+      const { attachHost } = await import('../core/hosts.js');
+      return attachHost(await this.core({ tmux: false }), this.session, { readOnly: this.readOnly });
+    }
     const ctx = await this.core();
     const view = await resolveView(ctx, this.session);
     return (await attachView(ctx, view, { readOnly: this.readOnly, switch: this.switch })).code;

@@ -20,12 +20,16 @@ export class PsCommand extends AmuxCommand {
       \`--all\` adds exited and lost sessions. \`--here\` keeps this project's sessions only. \`--json\` prints an array of objects (id, name, agent, project, workspace, cwd, state, stateSince, reason, exitCode, createdAt, lastOutputAt, parent, tmux).
 
       A session that an agent started through \`amux mcp\` is listed under the session that started it, indented (its \`parent\` in \`--json\`).
+
+      \`--all-hosts\` adds the sessions of every host (\`amux host add\`), \`--host H\` shows one host's; each host is asked in parallel and waited for at most its timeout (5s, or \`--timeout\`). A host that does not answer is listed with its last known sessions, marked \`⚠ offline, seen 5m ago\`. With hosts, \`--json\` rows also carry host (null for this machine), online and seenAt; refer to a remote session as HOST:NAME.
     `,
     examples: [
       ['List running sessions', '$0 ps'],
       ['Everything, including exited and lost sessions, as JSON', '$0 ps --all --json'],
       ['Sessions of this project in workspace auth', '$0 ps --here -w auth'],
       ['Watch states change live', '$0 ps --watch'],
+      ['This machine and every host (amux host add)', '$0 ps --all-hosts'],
+      ['Only the sessions on host buildbox', '$0 ps --host buildbox'],
     ],
   });
 
@@ -35,11 +39,18 @@ export class PsCommand extends AmuxCommand {
   agent = Option.String('--agent', { description: 'Only sessions of this agent' });
   tag = Option.String('--tag', { description: 'Only sessions with this tag' });
   watch = Option.Boolean('--watch', false, { description: 'Redraw on every change the monitor pushes (and every second) until interrupted' });
+  hosts = Option.Array('--host', { description: "Only this host's sessions (repeatable)" });
+  allHosts = Option.Boolean('--all-hosts', false, { description: 'This machine and every configured host' });
+  timeout = Option.String('--timeout', { description: 'Longest wait for each host before it is shown offline (default: its own, 5s)' });
   jsonOut = jsonOption('the sessions');
 
   async run(): Promise<number> {
     const ctx = await this.core();
     const filter = { all: this.all, here: this.here, workspace: this.workspace, agent: this.agent, tag: this.tag };
+    if (this.hosts?.length || this.allHosts) {
+      const { psHosts } = await import('./ps-hosts.js');
+      return psHosts(this, ctx, { ...filter, hosts: this.hosts?.flatMap((h) => h.split(',')), allHosts: this.allHosts, timeout: this.timeout, json: this.jsonOut, watch: this.watch });
+    }
     const read = async () => listViews(ctx, filter);
     if (this.watch) return this.watchLoop(ctx, read);
     if (this.jsonOut) {

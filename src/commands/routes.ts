@@ -41,6 +41,7 @@ export const ROUTES: Record<string, string | Record<string, string>> = {
   ws: WS,
   workspace: WS,
   config: { show: 'config/show', validate: 'config/validate', edit: 'config/edit' },
+  host: { add: 'host', rm: 'host', remove: 'host', list: 'host', ls: 'host', check: 'host', serve: 'host', attach: 'host' },
 };
 
 /** The module for a command line's leading words; null when they name none (help, typos). */

@@ -23,6 +23,7 @@ export class RunCommand extends AmuxCommand {
       ['Three Claude sessions side by side, each in its own worktree (fix-1, fix-2, fix-3)', '$0 run claude --count 3 --workspace fix --each'],
       ['Run a dev server under amux', "$0 run -c 'npm run dev' --name web"],
       ['Start an agent with a first prompt and extra arguments', "$0 run claude -p 'fix the failing test' -- --model sonnet"],
+      ['Start Claude Code on host buildbox (its own config applies there)', '$0 run claude --host buildbox --workspace auth'],
     ],
   });
 
@@ -37,6 +38,7 @@ export class RunCommand extends AmuxCommand {
   detach = Option.Boolean('--detach', false, { description: 'Do not attach, even if the agent sets autoAttach' });
   tags = Option.Array('-t,--tag', { description: 'Tag the session (repeatable)' });
   each = Option.Boolean('--each', false, { description: 'With --workspace: a worktree per session (NAME-1, NAME-2, …)' });
+  host = Option.String('--host', { description: 'Start it on this host (amux host add), with that machine\'s config' });
   jsonOut = jsonOption('the new session(s)');
 
   async run(): Promise<number> {
@@ -50,8 +52,9 @@ export class RunCommand extends AmuxCommand {
       if (i <= 0) throw new UsageError(`-e expects KEY=VALUE, got ${JSON.stringify(kv)}`); // the core checks the name
       env[kv.slice(0, i)] = kv.slice(i + 1);
     }
-    const ctx = await this.core();
     const total = (this.command !== undefined ? 1 : positional.length) * count;
+    if (this.host !== undefined) return this.runOnHost(this.host, positional, passthrough, count, total, env);
+    const ctx = await this.core();
     const res = await startSessions(ctx, {
       agents: positional,
       command: this.command,
@@ -77,6 +80,31 @@ export class RunCommand extends AmuxCommand {
       const { attachView, resolveView } = await import('../core/sessions.js');
       return (await attachView(ctx, await resolveView(ctx, res.records[0]!.id))).code;
     }
+    return 0;
+  }
+
+  /** `run --host H`: started by that host's amux (its config and presets); attach over ssh -t. */
+  private async runOnHost(host: string, agents: string[], passthrough: string[], count: number, total: number, env: Record<string, string>): Promise<number> {
+    const ctx = await this.core({ tmux: false });
+    const { startOnHost, attachHost } = await import('../core/hosts.js');
+    const res = await startOnHost(ctx, {
+      host,
+      agents,
+      command: this.command,
+      count,
+      workspace: this.workspace,
+      name: this.name,
+      tags: this.tags ?? [],
+      env,
+      prompt: this.prompt,
+      passthrough,
+      each: this.each,
+    });
+    if (this.jsonOut) this.json(res.started.length === 1 && total === 1 ? res.started[0] : res.started);
+    else for (const r of res.started) this.out(`${r.name}\t${r.id}\t${r.agent}${r.workspace ? `\t${r.workspace}` : ''}`);
+    for (const f of res.failed) this.err(`amux: ${host}: ${f.message}`);
+    if (res.failed.length > 0) return res.started.length === 0 && res.failed.every((f) => f.code === 'usage') ? 2 : 1;
+    if (this.attach && !this.detach && res.started.length === 1 && process.stdout.isTTY) return attachHost(ctx, res.started[0]!.name);
     return 0;
   }
 }

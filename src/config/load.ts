@@ -195,7 +195,7 @@ export function loadLayer(file: string, env: NodeJS.ProcessEnv = process.env): {
 }
 
 function emptyLayer(): ConfigLayer {
-  return { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, mcp: {}, positions: {} };
+  return { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, mcp: {}, hosts: {}, positions: {} };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,12 +227,13 @@ function mergeAgent(base: AgentSpec | undefined, id: string, l: AgentLayer, sour
 export function mergeLayers(
   layers: { layer: ConfigLayer; source: 'user' | 'project' }[],
   env: NodeJS.ProcessEnv = process.env,
-): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify' | 'mcp'> {
+): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify' | 'mcp' | 'hosts'> {
   const agents: Record<string, AgentSpec> = builtinPresets(env);
   const workspaces: WorkspacesConfig = { root: DEFAULT_WORKSPACES_ROOT, copy: [], setup: [] };
   const tmux: { socket?: string } = {};
   const notify: NotifyConfig = { on: {}, displayMessage: true, desktop: true, events: [...DEFAULT_NOTIFY_EVENTS] };
   const mcp: McpConfig = { ...DEFAULT_MCP };
+  const hosts: AmuxConfig['hosts'] = {};
   let version = 1;
   for (const { layer, source } of layers) {
     if (layer.version !== undefined) version = layer.version;
@@ -248,8 +249,9 @@ export function mergeLayers(
     if (layer.notify.desktop !== undefined) notify.desktop = layer.notify.desktop;
     if (layer.notify.events !== undefined) notify.events = [...layer.notify.events];
     Object.assign(mcp, layer.mcp);
+    Object.assign(hosts, layer.hosts ?? {});
   }
-  return { version, agents, workspaces, tmux, notify, mcp };
+  return { version, agents, workspaces, tmux, notify, mcp, hosts };
 }
 
 /**

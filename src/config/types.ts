@@ -82,6 +82,20 @@ export interface McpConfig {
   maxDepth: number;
 }
 
+/** Another machine reached over SSH (`hosts:`; `amux host add`). */
+export interface HostConfig {
+  /** `user@host[:port]`. */
+  ssh: string;
+  /** The amux command there (default `amux`). */
+  amux?: string;
+  /** A private key file for this host. */
+  identity?: string;
+  /** The folder remote operations run in (default: the login folder). */
+  dir?: string;
+  /** How long a listing may take before the host counts as offline (ms). */
+  timeout?: number;
+}
+
 export interface AmuxConfig {
   version: number;
   agents: Record<string, AgentSpec>;
@@ -89,6 +103,8 @@ export interface AmuxConfig {
   tmux: { socket?: string };
   notify: NotifyConfig;
   mcp: McpConfig;
+  /** Other machines by name (user config and project config merged). */
+  hosts: Record<string, HostConfig>;
   /** The project's root: the folder holding `.amux/`, else the git top level, else the cwd. */
   projectRoot: string;
   /** The project config file, when one was found. */

@@ -11,7 +11,8 @@ import { AmuxError } from '../util/errors.js';
 import { checkExpansion } from './expand.js';
 import { DETECTOR_KINDS } from '../agents/index.js';
 import { PRESET_IDS } from './presets.js';
-import type { AgentParams, ConfigIssue, NotifyEvent } from './types.js';
+import { HOST_NAME, parseTarget } from '../hosts/target.js';
+import type { AgentParams, ConfigIssue, HostConfig, NotifyEvent } from './types.js';
 
 /** What one file says about an agent: only the fields it sets. */
 export interface AgentLayer {
@@ -43,6 +44,7 @@ export interface ConfigLayer {
   tmux: { socket?: string };
   notify: { on: Partial<Record<NotifyEvent, string[]>>; displayMessage?: boolean; desktop?: boolean; events?: NotifyEvent[] };
   mcp: { maxChildren?: number; maxDepth?: number };
+  hosts: Record<string, HostConfig>;
   /** Where each agent (`agents.ID`) and its detector (`agents.ID.detector`) are written. */
   positions: Record<string, Position>;
 }
@@ -63,7 +65,7 @@ export function formatIssue(i: ConfigIssue): string {
 
 /** The keys each part of the file accepts (the JSON Schema in templates/ must agree; a test checks). */
 export const SCHEMA_KEYS = {
-  top: ['version', 'agents', 'workspaces', 'tmux', 'notify', 'mcp'],
+  top: ['version', 'agents', 'workspaces', 'tmux', 'notify', 'mcp', 'hosts'],
   agent: ['name', 'description', 'type', 'command', 'environment', 'workingDir', 'tags', 'detector', 'idleAfter', 'stuckAfter', 'patterns', 'params'],
   patterns: ['busy', 'waiting', 'idle', 'replace'],
   params: ['shell', 'windowName', 'autoAttach', 'detached'],
@@ -71,6 +73,7 @@ export const SCHEMA_KEYS = {
   tmux: ['socket'],
   notify: ['waiting', 'idle', 'stuck', 'exited', 'failed', 'running', 'displayMessage', 'desktop', 'events'],
   mcp: ['maxChildren', 'maxDepth'],
+  host: ['ssh', 'amux', 'identity', 'dir', 'timeout'],
 } as const;
 
 export const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
@@ -95,7 +98,7 @@ export interface ValidateOptions {
 export function parseConfigText(text: string, file: string): { layer: ConfigLayer; issues: ConfigIssue[] } {
   const Y = yaml();
   const lc = new Y.LineCounter();
-  const layer: ConfigLayer = { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, mcp: {}, positions: {} };
+  const layer: ConfigLayer = { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, mcp: {}, hosts: {}, positions: {} };
   const issues: ConfigIssue[] = [];
   const doc = Y.parseDocument(text, { lineCounter: lc, merge: true, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
@@ -396,6 +399,38 @@ class Walker {
         }
         this.layer.mcp = dropUndefined(this.layer.mcp);
       }
+    }
+    const hosts = entries.get('hosts');
+    if (hosts) this.hosts(hosts);
+  }
+
+  /** `hosts: {NAME: {ssh: user@host[:port], amux, identity, dir, timeout}}`. */
+  private hosts(e: Entry): void {
+    const m = this.map(e.value, 'hosts', e.key);
+    if (!m) return;
+    for (const [name, entry] of m) {
+      if (!HOST_NAME.test(name)) {
+        this.add(entry.key, `hosts: invalid host name "${name}" (letters, digits, ".", "-" and "_", starting with a letter or digit)`);
+        continue;
+      }
+      const h = this.map(entry.value, `hosts.${name}`, entry.key);
+      if (!h) continue;
+      this.only(h, SCHEMA_KEYS.host, `hosts.${name}`);
+      const out: Partial<HostConfig> = {};
+      const ssh = h.get('ssh');
+      if (!ssh) this.add(entry.key, `hosts.${name}: "ssh" is required (user@host or user@host:port)`);
+      else {
+        const s = this.str(ssh, `hosts.${name}.ssh`, { nonEmpty: true });
+        if (s !== undefined && !parseTarget(s)) this.add(ssh.value, `hosts.${name}.ssh: not an ssh destination: "${s}" (write user@host or user@host:port)`);
+        else if (s !== undefined) out.ssh = s;
+      }
+      for (const k of ['amux', 'identity', 'dir'] as const) {
+        const x = h.get(k);
+        if (x) out[k] = this.str(x, `hosts.${name}.${k}`, { nonEmpty: true });
+      }
+      const t = h.get('timeout');
+      if (t) out.timeout = this.duration(t, `hosts.${name}.timeout`);
+      if (out.ssh) this.layer.hosts[name] = dropUndefined(out) as HostConfig;
     }
   }
 

@@ -44,5 +44,17 @@ export { watchSessions, type Watch, type WatchEvent } from './watch.js';
 export { delegate, type DelegateInput, type DelegateOutput } from './delegate.js';
 export { doctor, type Check } from './doctor.js';
 export { handoffSession, takeoverSession, returnControl, type HandoffInfo, type HandoffOutput, type ReturnOutput } from './handoff.js';
+export {
+  listHosts,
+  addHost,
+  removeHost,
+  checkHost,
+  listHostSessions,
+  startOnHost,
+  type HostInfo,
+  type HostCheck,
+  type HostListing,
+  type RemoteSessionInfo,
+} from './hosts.js';
 export { SCHEMAS } from './schemas.js';
 export { AmuxError, UsageError, NotFoundError, type ErrorCode } from '../util/errors.js';

@@ -5,6 +5,7 @@
 import type { CoreContext } from './context.js';
 import { UsageError } from '../util/errors.js';
 import { resolveView } from './sessions.js';
+import { viaHost } from './hosts.js';
 import { paneBelongs } from '../session/identity.js';
 import { cleanLine, lastLines, logSize, readFrom } from '../session/logs.js';
 
@@ -22,6 +23,8 @@ function checkLines(n: number | undefined): void {
 
 export async function readLogs(ctx: CoreContext, input: LogsInput): Promise<{ session: string; id: string; lines: string[] }> {
   checkLines(input.lines);
+  const remote = await viaHost<{ session: string; id: string; lines: string[] }>(ctx, 'readLogs', input);
+  if (remote) return remote;
   const v = await resolveView(ctx, input.session);
   return { session: v.record.name, id: v.record.id, lines: lastLines(v.record.logFile, input.lines, input.raw ?? false) };
 }

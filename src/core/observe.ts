@@ -6,6 +6,7 @@ import type { CoreContext } from './context.js';
 import { UsageError } from '../util/errors.js';
 import { viewJson } from '../state/model.js';
 import { resolveView, type SessionInfo } from './sessions.js';
+import { viaHost } from './hosts.js';
 
 /** The states each `until` accepts. */
 export const UNTIL_STATES = ['idle', 'waiting', 'exited', 'running', 'stuck', 'any'] as const;
@@ -32,6 +33,8 @@ export interface AwaitOutput extends SessionInfo {
 export async function awaitSession(ctx: CoreContext, input: AwaitInput): Promise<AwaitOutput> {
   const until = input.until ?? 'any';
   if (!UNTIL_STATES.includes(until)) throw new UsageError(`until takes one of ${UNTIL_STATES.join(', ')}, not "${until}"`);
+  const remote = await viaHost<AwaitOutput>(ctx, 'awaitSession', input);
+  if (remote) return remote;
   const v = await resolveView(ctx, input.session);
   const { UNTIL, waitForView } = await import('../state/watch.js');
   const wanted = UNTIL[until] as readonly string[];
@@ -48,6 +51,8 @@ export interface ExplainOutput extends SessionInfo {
 
 /** The session's state with the rule that decided it and the evidence behind it. */
 export async function explainSession(ctx: CoreContext, input: { session: string }): Promise<ExplainOutput> {
+  const remote = await viaHost<ExplainOutput>(ctx, 'explainSession', input);
+  if (remote) return remote;
   const v = await resolveView(ctx, input.session);
   const { readExplain } = await import('../state/publish.js');
   const ex = v.pane && !v.pane.paneDead ? await readExplain(ctx.server, v.pane.paneId) : null;

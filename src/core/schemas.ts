@@ -22,7 +22,7 @@ const extend = (base: Schema, properties: Record<string, Schema>, required: stri
 });
 
 const STATE = { type: 'string', enum: ['starting', 'running', 'waiting', 'idle', 'stuck', 'exited', 'lost', 'unknown'], description: 'unknown: the monitor has not ticked for a few seconds (it is being restarted)' };
-const SESSION_REF = str('a session: its full id, its name, or a unique id prefix of at least 4 characters');
+const SESSION_REF = str('a session: its full id, its name, or a unique id prefix of at least 4 characters; HOST:SESSION for one on a host');
 const REF = obj({ session: SESSION_REF }, ['session']);
 const UNTIL = { type: 'string', enum: ['idle', 'waiting', 'exited', 'running', 'stuck', 'any'], description: 'idle: the turn is over; waiting: it asks a person; any: anything but working' };
 
@@ -133,6 +133,22 @@ export const WATCH_EVENT: Schema = {
     obj({ type: { const: 'monitor-exit' }, reason: str(), ...EVENT_BASE }, ['type', 'reason', 'seq', 'at']),
   ],
 };
+
+const HOST_NAME_S = str('a host name from the config (letters, digits, ".", "-", "_")');
+/** A configured host (`amux host list --json`). */
+const HOST: Schema = obj(
+  {
+    name: str(),
+    ssh: str('user@host[:port]'),
+    amux: str('the amux command there'),
+    identity: nullable(str()),
+    dir: nullable(str()),
+    timeoutMs: int(),
+    seenAt: nullable(str('when its sessions were last read (ISO time)')),
+    sessions: nullable(int('how many sessions it had then')),
+  },
+  ['name', 'ssh', 'amux', 'identity', 'dir', 'timeoutMs', 'seenAt', 'sessions'],
+);
 
 export const SCHEMAS: Record<string, { description: string; input: Schema; output: Schema }> = {
   listSessions: {
@@ -347,5 +363,60 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
       { ok: bool(), checks: arr(obj({ name: str(), ok: bool(), detail: str(), warn: bool(), session: str() }, ['name', 'ok', 'detail'])) },
       ['ok', 'checks'],
     ),
+  },
+  listHosts: {
+    description: 'The machines reached over SSH (the config\'s hosts:), with when each was last seen. Does not connect.',
+    input: obj({}),
+    output: obj({ hosts: arr(HOST) }, ['hosts']),
+  },
+  addHost: {
+    description: 'Add (or replace) a host in the user config: NAME reached as ssh user@host[:port], running amux there.',
+    input: obj({ name: HOST_NAME_S, ssh: str('user@host or user@host:port'), amux: str('the amux command there'), identity: str('a private key file'), dir: str('the folder remote operations run in'), timeoutMs: int('how long a listing may take', 100) }, ['name', 'ssh']),
+    output: extend(HOST, { file: str('the config file written') }, ['file']),
+  },
+  removeHost: {
+    description: 'Remove a host from the user config (its sessions there keep running).',
+    input: obj({ name: HOST_NAME_S }, ['name']),
+    output: obj({ name: str(), file: str() }, ['name', 'file']),
+  },
+  checkHost: {
+    description: 'Reach a host and its amux once: its version and the round-trip time, or what is wrong and what to do.',
+    input: obj({ name: HOST_NAME_S, timeoutMs: int(undefined, 100) }, ['name']),
+    output: obj(
+      { name: str(), ssh: str(), ok: bool(), version: nullable(str()), node: nullable(str()), latencyMs: int(), error: nullable(str()), hint: nullable(str()) },
+      ['name', 'ssh', 'ok', 'version', 'node', 'latencyMs', 'error', 'hint'],
+    ),
+  },
+  listHostSessions: {
+    description: "The sessions of every host (or the named ones), asked in parallel, each within its timeout. A host that does not answer is listed offline with its last good listing and when it was seen. Sessions are named HOST:NAME in every other operation.",
+    input: obj({ hosts: arr(HOST_NAME_S), timeoutMs: int(undefined, 100), all: bool(), states: arr(STATE), project: str(), workspace: str(), agent: str(), tag: str() }),
+    output: obj(
+      {
+        hosts: arr(
+          obj(
+            { host: str(), ssh: str(), online: bool(), seenAt: nullable(ISO), error: nullable(str()), sessions: arr(extend(SESSION, { host: str() }, ['host'])), hidden: int() },
+            ['host', 'ssh', 'online', 'seenAt', 'error', 'sessions', 'hidden'],
+          ),
+        ),
+      },
+      ['hosts'],
+    ),
+  },
+  startOnHost: {
+    description: "Start agents on a host, with that host's own config and presets (as startSessions there). The new sessions are named HOST:NAME.",
+    input: obj({
+      host: HOST_NAME_S,
+      agents: arr(str()),
+      command: str(),
+      count: int(undefined, 1),
+      workspace: str(),
+      name: str(),
+      tags: arr(str()),
+      env: { type: 'object', additionalProperties: { type: 'string' }, description: 'sent in the request, never on a command line' },
+      prompt: str(),
+      passthrough: arr(str()),
+      each: bool(),
+    }, ['host']),
+    output: obj({ started: arr(SESSION), failed: arr(obj({ message: str(), code: str() }, ['message', 'code'])) }, ['started', 'failed']),
   },
 };

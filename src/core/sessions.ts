@@ -16,6 +16,7 @@ import { isLive } from '../state/model.js';
 import { withoutDeadPaneLine, type PaneRow } from '../tmux/formats.js';
 import type { AttachOptions, AttachResult } from '../tmux/attach.js';
 import { literalText } from '../session/text.js';
+import { viaHost } from './hosts.js';
 
 export type { SessionInfo };
 
@@ -114,6 +115,8 @@ export async function listSessions(ctx: CoreContext, input: ListInput = {}): Pro
 }
 
 export async function getSession(ctx: CoreContext, input: { session: string }): Promise<SessionInfo> {
+  const remote = await viaHost<SessionInfo>(ctx, 'getSession', input);
+  if (remote) return remote;
   return viewJson(await resolveView(ctx, input.session));
 }
 
@@ -124,6 +127,8 @@ export interface StopInput {
 }
 
 export async function stopSession(ctx: CoreContext, input: StopInput): Promise<{ session: string; id: string; outcome: string }> {
+  const remote = await viaHost<{ session: string; id: string; outcome: string }>(ctx, 'stopSession', input);
+  if (remote) return remote;
   const v = await resolveView(ctx, input.session);
   const { stopSession: stop } = await import('../session/lifecycle.js');
   try {
@@ -155,6 +160,8 @@ export interface RemoveOutput {
  * other session uses it and it holds no uncommitted or unmerged work.
  */
 export async function removeSession(ctx: CoreContext, input: RemoveInput): Promise<RemoveOutput> {
+  const remote = await viaHost<RemoveOutput>(ctx, 'removeSession', input);
+  if (remote) return remote;
   let v: SessionView;
   try {
     v = await resolveView(ctx, input.session);
@@ -232,6 +239,8 @@ export const KEY_RE = /^((C-|M-|S-)*([A-Za-z0-9]|F([1-9]|1[0-2])|Enter|Escape|Ta
 
 /** Presses keys in a live session (answers dialogs). Text is for `send`. */
 export async function sendKeys(ctx: CoreContext, input: { session: string; keys: string[] }): Promise<{ session: string; id: string; keys: string[] }> {
+  const remote = await viaHost<{ session: string; id: string; keys: string[] }>(ctx, 'sendKeys', input);
+  if (remote) return remote;
   if (input.keys.length === 0) throw new UsageError('which keys? e.g. Enter, Escape, C-c, y');
   for (const k of input.keys) if (!KEY_RE.test(k)) throw new UsageError(`not a key name: "${k}" (use Enter, Escape, C-c, Up, y, ...; to type text use amux send)`);
   const v = await liveView(ctx, input.session, 'takes no keys');
@@ -252,6 +261,8 @@ export interface CaptureInput {
 export async function captureSession(ctx: CoreContext, input: CaptureInput): Promise<{ session: string; id: string; text: string }> {
   const n = input.lines;
   if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new UsageError(`lines must be a positive whole number, got ${n}`);
+  const remote = await viaHost<{ session: string; id: string; text: string }>(ctx, 'captureSession', input);
+  if (remote) return remote;
   const v = await resolveView(ctx, input.session);
   if (!v.pane) throw new AmuxError(`${v.record.name} is lost: tmux no longer has it`, { code: 'not_live' });
   const pane = ctx.server.pane(v.pane.paneId);
@@ -331,6 +342,8 @@ export async function sendPrompt(ctx: CoreContext, input: SendInput): Promise<Se
   // Refused before waiting for the agent (typeText enforces the same rule at the pane).
   const text = literalText(input.text).replace(/\n+$/, '');
   if (text.length === 0) throw new UsageError('the prompt is empty');
+  const remote = await viaHost<SendOutput>(ctx, 'sendPrompt', input);
+  if (remote) return remote;
   const v = await liveView(ctx, input.session, 'can take no input');
   (await import('./handoff.js')).checkNotHeld(v.record);
   await ensureMonitor(ctx);

@@ -37,7 +37,7 @@ export function summaryText(states: Iterable<State>): string {
 }
 
 /** The state as every list shows it: `waiting 2m`, `exited(3) 5m`. */
-export function stateWord(v: SessionView, now = Date.now()): string {
+export function stateWord(v: Pick<SessionView, 'state' | 'exitSignal' | 'exitCode' | 'stateSince'>, now = Date.now()): string {
   if (v.state === 'exited') {
     const how = v.exitSignal ? `sig ${v.exitSignal}` : v.exitCode === null ? '' : String(v.exitCode);
     const age = v.stateSince ? ` ${formatAge(now - v.stateSince)}` : '';
@@ -46,6 +46,6 @@ export function stateWord(v: SessionView, now = Date.now()): string {
   return v.stateSince ? `${v.state} ${formatAge(now - v.stateSince)}` : v.state;
 }
 
-export function lastOutputText(v: SessionView, now = Date.now()): string {
+export function lastOutputText(v: Pick<SessionView, 'lastOutputAt'>, now = Date.now()): string {
   return v.lastOutputAt ? `${formatAge(now - v.lastOutputAt)} ago` : '-';
 }

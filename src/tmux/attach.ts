@@ -87,3 +87,24 @@ export function browserAttach(server: Server, sessionId: string, opts: { readOnl
   const p = tmuxProcess(server.socket, ['attach-session', ...(opts.readOnly ? ['-r'] : []), '-f', 'ignore-size', '-t', sessionId], env);
   return { ...p, args: ['-u', ...p.args] };
 }
+
+/**
+ * Hands the terminal to another program (an `ssh -t` to a session on another machine): inside
+ * tmux, in a popup on the client we run in when it can show one; otherwise (outside tmux, or no
+ * client to show a popup on) in this terminal. Resolves to the program's exit code (0 for a popup).
+ */
+export async function runCommandInTerminal(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const childEnv = { ...env };
+  delete childEnv.TMUX;
+  delete childEnv.TMUX_PANE;
+  if (env.TMUX) {
+    const outer = new Server(resolveSocket({ TMUX: env.TMUX }));
+    const popped = await outer.run(['display-popup', '-E', '-B', '-w', '100%', '-h', '100%', argv.map(shQuote).join(' ')]).then(
+      () => true,
+      () => false,
+    );
+    if (popped) return 0;
+  }
+  if (!process.stdin.isTTY) throw new AmuxError('attach needs a terminal (stdin is not a TTY)');
+  return runInTerminal({ file: argv[0]!, args: argv.slice(1), env: childEnv });
+}
