@@ -8,6 +8,7 @@ import { viewJson, type SessionView } from '../state/model.js';
 import { renderTable, truncate } from '../util/table.js';
 import { formatAge } from '../util/duration.js';
 import { stateWord, lastOutputText } from '../state/present.js';
+import { COLUMNS, columnsTsv, parseColumns } from '../core/organise.js';
 
 export class PsCommand extends AmuxCommand {
   static override paths = [['ps'], ['ls']];
@@ -16,13 +17,15 @@ export class PsCommand extends AmuxCommand {
     details: `
       Lists every amux session on the tmux server, whatever project started it. Sessions waiting for a person and stuck ones come first.
 
-      \`--all\` adds exited and lost sessions. \`--here\` keeps this project's sessions only. \`--json\` prints an array of objects (id, name, agent, project, workspace, cwd, state, stateSince, reason, exitCode, createdAt, lastOutputAt, tmux).
+      \`--all\` adds exited, lost and archived sessions; \`--archived\` adds archived ones. \`--here\` keeps this project's sessions only. \`--json\` prints an array of objects (id, name, agent, project, workspace, cwd, state, stateSince, reason, exitCode, createdAt, lastOutputAt, tmux).
     `,
     examples: [
       ['List running sessions', '$0 ps'],
       ['Everything, including exited and lost sessions, as JSON', '$0 ps --all --json'],
       ['Sessions of this project in workspace auth', '$0 ps --here -w auth'],
       ['Watch states change live', '$0 ps --watch'],
+      ['Names and states for a script (tab-separated)', '$0 ps --columns name,state,tags'],
+      ['Archived sessions too', '$0 ps --archived'],
     ],
   });
 
@@ -31,15 +34,21 @@ export class PsCommand extends AmuxCommand {
   workspace = Option.String('-w,--workspace', { description: 'Only sessions in this workspace' });
   agent = Option.String('--agent', { description: 'Only sessions of this agent' });
   tag = Option.String('--tag', { description: 'Only sessions with this tag' });
+  archived = Option.Boolean('--archived', false, { description: 'Include archived sessions' });
+  columns = Option.String('--columns', { description: `Print these columns as tab-separated values, no header (${Object.keys(COLUMNS).join(',')})` });
   watch = Option.Boolean('--watch', false, { description: 'Redraw on every change the monitor pushes (and every second) until interrupted' });
   jsonOut = jsonOption('the sessions');
 
   async run(): Promise<number> {
     const ctx = await this.core();
-    const filter = { all: this.all, here: this.here, workspace: this.workspace, agent: this.agent, tag: this.tag };
+    const filter = { all: this.all, here: this.here, workspace: this.workspace, agent: this.agent, tag: this.tag, archived: this.archived };
     const read = async () => listViews(ctx, filter);
     if (this.watch) return this.watchLoop(ctx, read);
-    if (this.jsonOut) {
+    if (this.columns !== undefined) {
+      const cols = parseColumns(this.columns);
+      const { sessions } = await listSessions(ctx, filter);
+      this.context.stdout.write(columnsTsv(sessions, cols));
+    } else if (this.jsonOut) {
       const { sessions, damaged } = await listSessions(ctx, filter);
       this.json(sessions);
       for (const d of damaged) this.err(`amux: damaged record ${d.file}: it ${d.problem} (amux rm ${d.id} removes it)`);

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { amuxHome, userConfigDir } from '../util/paths.js';
 import { UsageError } from '../util/errors.js';
 import { builtinPresets, PRESET_IDS } from './presets.js';
-import type { AgentSpec, AmuxConfig, ConfigIssue, McpConfig, NotifyConfig, WorkspacesConfig } from './types.js';
+import type { AgentSpec, AmuxConfig, ConfigIssue, LogsConfig, McpConfig, NotifyConfig, WorkspacesConfig } from './types.js';
+import { DEFAULT_LOGS, DEFAULT_TTL_MS } from '../session/rotation.js';
 import { DEFAULT_NOTIFY_EVENTS } from './types.js';
 import { ConfigError, crossChecks, parseConfigText, sortIssues, type AgentLayer, type ConfigLayer } from './validate.js';
 
@@ -195,7 +196,7 @@ export function loadLayer(file: string, env: NodeJS.ProcessEnv = process.env): {
 }
 
 function emptyLayer(): ConfigLayer {
-  return { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, mcp: {}, positions: {} };
+  return { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, mcp: {}, logs: {}, positions: {} };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,12 +228,14 @@ function mergeAgent(base: AgentSpec | undefined, id: string, l: AgentLayer, sour
 export function mergeLayers(
   layers: { layer: ConfigLayer; source: 'user' | 'project' }[],
   env: NodeJS.ProcessEnv = process.env,
-): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify' | 'mcp'> {
+): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify' | 'mcp' | 'logs' | 'ttl'> {
   const agents: Record<string, AgentSpec> = builtinPresets(env);
   const workspaces: WorkspacesConfig = { root: DEFAULT_WORKSPACES_ROOT, copy: [], setup: [] };
   const tmux: { socket?: string } = {};
   const notify: NotifyConfig = { on: {}, displayMessage: true, desktop: true, events: [...DEFAULT_NOTIFY_EVENTS] };
   const mcp: McpConfig = { ...DEFAULT_MCP };
+  const logs: LogsConfig = { ...DEFAULT_LOGS };
+  let ttl = DEFAULT_TTL_MS;
   let version = 1;
   for (const { layer, source } of layers) {
     if (layer.version !== undefined) version = layer.version;
@@ -248,8 +251,10 @@ export function mergeLayers(
     if (layer.notify.desktop !== undefined) notify.desktop = layer.notify.desktop;
     if (layer.notify.events !== undefined) notify.events = [...layer.notify.events];
     Object.assign(mcp, layer.mcp);
+    Object.assign(logs, layer.logs ?? {});
+    if (layer.ttl !== undefined) ttl = layer.ttl;
   }
-  return { version, agents, workspaces, tmux, notify, mcp };
+  return { version, agents, workspaces, tmux, notify, mcp, logs, ttl };
 }
 
 /**

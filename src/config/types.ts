@@ -82,6 +82,12 @@ export interface McpConfig {
   maxDepth: number;
 }
 
+/** Session logs: the size at which one rotates (FILE → FILE.1 → FILE.2 …), and how many rotated files stay. */
+export interface LogsConfig {
+  maxBytes: number;
+  keep: number;
+}
+
 export interface AmuxConfig {
   version: number;
   agents: Record<string, AgentSpec>;
@@ -89,6 +95,9 @@ export interface AmuxConfig {
   tmux: { socket?: string };
   notify: NotifyConfig;
   mcp: McpConfig;
+  logs: LogsConfig;
+  /** Milliseconds: sessions idle or exited longer than this are removed by the monitor (0: never). */
+  ttl: number;
   /** The project's root: the folder holding `.amux/`, else the git top level, else the cwd. */
   projectRoot: string;
   /** The project config file, when one was found. */

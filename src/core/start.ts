@@ -114,6 +114,7 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
           parent: parent?.id,
         }),
       );
+      specs[specs.length - 1]!.logs = config.logs;
     }
   }
   const results = await Promise.allSettled(specs.map((s) => launch(ctx.server, s, ctx.registry)));
