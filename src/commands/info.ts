@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand, jsonOption } from './base.js';
-import { sessionInfo } from '../core/organise.js';
+import { infoRows, sessionInfo } from '../core/organise.js';
 
 export class InfoCommand extends AmuxCommand {
   static override paths = [['info']];
@@ -24,27 +24,7 @@ export class InfoCommand extends AmuxCommand {
       this.json(i);
       return 0;
     }
-    const rows: [string, string][] = [
-      ['name', i.name],
-      ['id', i.id],
-      ['agent', i.agent],
-      ['state', `${i.state} (${i.reason})`],
-      ['command', i.command.map((a) => (/[\s"'\\$]/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')],
-      ['cwd', i.cwd],
-      ['project', i.project],
-      ['workspace', i.workspace ?? '-'],
-      ['branch', i.branch ?? '-'],
-      ['conversation', i.conversationId ?? '-'],
-      ['env', i.envNames.length ? i.envNames.join(' ') : '-'],
-      ['tags', i.tags.length ? i.tags.join(' ') : '-'],
-      ['archived', i.archived ? 'yes' : 'no'],
-      ['created', i.createdAt],
-      ['last output', i.lastOutputAt ?? '-'],
-      ['exit code', i.exitCode === null ? (i.exitSignal ? `signal ${i.exitSignal}` : '-') : String(i.exitCode)],
-      ['parent', i.parent ?? '-'],
-      ['logs', i.logFiles.join(' ')],
-      ['tmux', `${i.tmux.session} ${i.tmux.sessionId} ${i.tmux.window} ${i.tmux.pane} (server ${i.tmux.socket})`],
-    ];
+    const rows = infoRows(i);
     const w = Math.max(...rows.map(([k]) => k.length));
     this.context.stdout.write(rows.map(([k, v]) => `${k.padEnd(w)}  ${v}\n`).join(''));
     return 0;

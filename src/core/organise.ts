@@ -87,6 +87,31 @@ export async function sessionInfo(ctx: CoreContext, input: { session: string }):
   };
 }
 
+/** The record as label/value rows, the way `amux info` and the TUI's `i` show it. */
+export function infoRows(i: InfoOutput): [string, string][] {
+  return [
+    ['name', i.name],
+    ['id', i.id],
+    ['agent', i.agent],
+    ['state', `${i.state} (${i.reason})`],
+    ['command', i.command.map((a) => (/[\s"'\\$]/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')],
+    ['cwd', i.cwd],
+    ['project', i.project],
+    ['workspace', i.workspace ?? '-'],
+    ['branch', i.branch ?? '-'],
+    ['conversation', i.conversationId ?? '-'],
+    ['env', i.envNames.length ? i.envNames.join(' ') : '-'],
+    ['tags', i.tags.length ? i.tags.join(' ') : '-'],
+    ['archived', i.archived ? 'yes' : 'no'],
+    ['created', i.createdAt],
+    ['last output', i.lastOutputAt ?? '-'],
+    ['exit code', i.exitCode === null ? (i.exitSignal ? `signal ${i.exitSignal}` : '-') : String(i.exitCode)],
+    ['parent', i.parent ?? '-'],
+    ['logs', i.logFiles.join(' ')],
+    ['tmux', `${i.tmux.session} ${i.tmux.sessionId} ${i.tmux.window} ${i.tmux.pane} (server ${i.tmux.socket})`],
+  ];
+}
+
 /**
  * Sessions whose name or id starts with `prefix` (case-insensitive for ids), archived, exited
  * and lost ones included, in list order. An empty prefix is refused.
