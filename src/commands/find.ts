@@ -6,6 +6,9 @@ export class FindCommand extends AmuxCommand {
   static override paths = [['find']];
   static override usage = Command.Usage({
     description: 'find sessions by a prefix of their name or id (archived, exited and lost ones too)',
+    details: `
+      Prints name, short id, agent and state, one session a line (tab-separated); exits 1 when nothing matches.
+    `,
     examples: [
       ['Sessions whose name starts with claude', '$0 find claude'],
       ['By id prefix', '$0 find 3f2a'],

@@ -131,7 +131,7 @@ export interface BackupOutput {
 }
 
 /**
- * Writes every session record of this server with its whole log (every rotation) and tombstones
+ * Writes every session record of this server with its whole log (every rotation) and time marks
  * to one gzip file of JSON lines: a header, then one line per session.
  */
 export async function backupSessions(ctx: CoreContext, input: { to: string }): Promise<BackupOutput> {

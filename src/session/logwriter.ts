@@ -1,5 +1,4 @@
 import { shQuote } from '../util/quote.js';
-import { DEFAULT_LOG_MAX, logSettings } from './rotation.js';
 
 /**
  * The size-capped log writer that `pipe-pane` feeds. `cat >> FILE` has no cap (TMUX-FACTS), and
@@ -21,12 +20,6 @@ const SCRIPT = [
   '  if ($n + $r > $max && $n > 0) { close $o; for (my $i = $keep - 1; $i >= 1; $i--) { rename("$f.$i", "$f." . ($i + 1)) if -e "$f.$i"; } reopen(rename($f, "$f.1") ? ">>" : ">"); }',
   '  print $o $b; $n += $r; }',
 ].join(' ');
-
-export { DEFAULT_LOG_MAX };
-
-export function logMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
-  return logSettings(null, env).maxBytes;
-}
 
 /** The shell command given to `pipe-pane` (tmux always runs it with /bin/sh); `keep` rotated files stay (rotation.ts). */
 export function logWriterCommand(file: string, maxBytes: number, keep = 1): string {
