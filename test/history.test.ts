@@ -64,7 +64,9 @@ describe('transcript', () => {
   });
 
   test('--since keeps what was drawn after that time only', async () => {
-    const r = await env.amux(['run', '-c', 'echo early-line; sleep 3; echo late-line; sleep 100', '--name', 'since']);
+    const go = join(env.dir, 'go');
+    // The late line comes only once the test says so (after it took the time to cut at).
+    const r = await env.amux(['run', '-c', `echo early-line; while [ ! -e ${go} ]; do sleep 0.1; done; echo late-line; sleep 100`, '--name', 'since']);
     assert.equal(r.code, 0, r.stderr);
     await waitFor(async () => (await env.amux(['logs', 'since'])).stdout.includes('early-line'));
     // The monitor marks when the log moved; the cut is at least a mark after the early line.
@@ -72,8 +74,10 @@ describe('transcript', () => {
       const row = readdirSync(join(env.home, 'logs')).find((f) => f.endsWith('.idx'));
       return row ? readFileSync(join(env.home, 'logs', row), 'utf8').trim().length > 0 : false;
     });
-    await new Promise((res) => setTimeout(res, 1100));
+    // A time strictly after that mark (marks are milliseconds).
+    await new Promise((res) => setTimeout(res, 5));
     const cut = new Date().toISOString();
+    writeFileSync(go, '');
     await waitFor(async () => (await env.amux(['logs', 'since'])).stdout.includes('late-line'), 20_000);
     const t = await env.amux(['transcript', 'since', '--since', cut]);
     assert.equal(t.code, 0, t.stderr);
@@ -94,10 +98,11 @@ describe('log rotation', () => {
   test('logs: {maxBytes, keep} caps the disk; logs and transcript read across the rotations', async () => {
     const repo = env.gitRepo('rot');
     mkdirSync(join(repo, '.amux'), { recursive: true });
-    const MAX = 8192;
+    // At least the writer's read size (64 KB), so one read never passes the cap on its own.
+    const MAX = 65536;
     writeFileSync(join(repo, '.amux', 'config.yaml'), `logs:\n  maxBytes: ${MAX}\n  keep: 3\n`);
-    // ~40 KB in numbered lines, written in bursts so the writer rotates several times.
-    const script = 'i=0; while [ $i -lt 800 ]; do echo "line-$i-padding-padding-padding-pad"; i=$((i+1)); done; echo rotation-done';
+    // ~600 KB in numbered lines: the writer rotates about 9 times, the oldest parts are dropped.
+    const script = 'i=0; while [ $i -lt 16000 ]; do echo "line-$i-padding-padding-padding-pad"; i=$((i+1)); done; echo rotation-done';
     const r = await env.amux(['run', '-c', script, '--name', 'rot', '--json'], { cwd: repo });
     assert.equal(r.code, 0, r.stderr);
     const row = await exited(env, 'rot', repo);
@@ -106,18 +111,20 @@ describe('log rotation', () => {
     assert.deepEqual(parts, [row.logFile + '.3', row.logFile + '.2', row.logFile + '.1', row.logFile], 'three rotated files and the current one');
     assert.equal(existsSync(row.logFile + '.4'), false, 'no more than keep rotated files');
     for (const p of parts) assert.ok(statSync(p).size <= MAX, `${p} is under the cap`);
+    assert.ok(parts.reduce((n, p) => n + statSync(p).size, 0) <= 4 * MAX, 'the disk use stays under (keep + 1) × maxBytes');
     // What is left is the newest part of the output, contiguous across the files.
     const logs = (await env.amux(['logs', 'rot'], { cwd: repo })).stdout.trim().split('\n');
     assert.equal(logs[logs.length - 1], 'rotation-done');
     const nums = logs.map((l) => /^line-(\d+)-/.exec(l)?.[1]).filter((n): n is string => n !== undefined).map(Number);
-    assert.ok(nums.length > 200, 'lines from the rotated files are read');
+    assert.ok(nums.length > 5000, 'lines from the rotated files are read');
+    assert.ok(nums[0]! > 0, 'the oldest output went with the oldest rotation');
     for (let i = 1; i < nums.length; i++) assert.equal(nums[i], nums[i - 1]! + 1, 'no line lost or repeated at a rotation');
     // -n reaches into older rotations when the current file holds fewer lines.
     const tail = (await env.amux(['logs', 'rot', '-n', '300'], { cwd: repo })).stdout.trim().split('\n');
     assert.equal(tail.length, 300);
     assert.deepEqual(tail, logs.slice(-300));
     const t = (await env.amux(['transcript', 'rot'], { cwd: repo })).stdout;
-    assert.ok(t.includes(`line-${nums[0]}-`) && t.includes('line-799-') && t.includes('rotation-done'));
+    assert.ok(t.includes(`line-${nums[0]}-`) && t.includes('line-15999-') && t.includes('rotation-done'));
     // rm removes every part.
     const rm = await env.amux(['rm', 'rot'], { cwd: repo });
     assert.equal(rm.code, 0, rm.stderr);

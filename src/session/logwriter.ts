@@ -7,7 +7,7 @@ import { shQuote } from '../util/quote.js';
  * (truncating in place when the rename fails). Disk use per session stays under (keep + 1) × MAX. When
  * it cannot open FILE it exits: tmux then shows `pane_pipe` 0 and the monitor attaches a new
  * writer once it can (monitor.ts). The script is a constant; only the path and the
- * number are arguments, single-quoted.
+ * two numbers (cap, rotated files kept) are arguments, single-quoted.
  */
 const SCRIPT = [
   'umask 077; my ($f, $max, $keep) = @ARGV; $keep = 1 unless $keep && $keep >= 1;',
