@@ -25,6 +25,7 @@ await optional('tui', 'tui.ts', 'benchTui');
 await optional('stress: 100 sessions, 20 printing', 'stress.ts', 'benchStress');
 await optional('web: terminals', 'web.ts', 'benchWeb');
 await optional('hosts: ps --all-hosts over ssh', 'hosts.ts', 'benchHosts');
+await optional('transcript: rendering', 'transcript.ts', 'benchTranscript');
 
 const only = process.argv[2];
 const sections: string[] = [];

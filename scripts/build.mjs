@@ -15,7 +15,8 @@ const common = {
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['blessed', 'chokidar', '@lydell/node-pty'],
+  // The terminal emulator of `amux transcript` is loaded from node_modules only by the commands that render one.
+  external: ['blessed', 'chokidar', '@lydell/node-pty', '@xterm/headless', '@xterm/addon-serialize'],
   logLevel: 'warning',
   legalComments: 'none',
   absWorkingDir: root,

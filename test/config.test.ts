@@ -136,7 +136,7 @@ describe('config validation', () => {
     has(issues, 9, 6, /agents\.b: expected a map, got a number \(42\)/);
     has(issues, 10, 16, /tmux\.socket: a socket name/);
     assert.deepEqual(validateConfigText('- a\n', 'l.yaml').map((i) => i.message), [
-      'the config must be a map of settings (version, agents, workspaces, tmux, notify, mcp), got a list',
+      'the config must be a map of settings (version, agents, workspaces, tmux, notify, mcp, logs, ttl), got a list',
     ]);
     has(validateConfigText('version: 2\n', 'v.yaml'), 1, 10, /unsupported version 2/);
   });

@@ -369,6 +369,18 @@ describe('amux tui', () => {
     await tui.waitScreen((s) => !s.includes('logs: alpha'), 'the log view to close');
   });
 
+  test('T shows the transcript and i the full record of the selected session', async () => {
+    await tui.select('alpha');
+    tui.keys('T');
+    await tui.waitScreen((s) => s.includes('transcript: alpha') && s.includes('alpha-ready'), 'the transcript view');
+    tui.keys('Escape');
+    await tui.waitScreen((s) => !s.includes('transcript: alpha'), 'the transcript view to close');
+    tui.keys('i');
+    await tui.waitScreen((s) => s.includes('info: alpha') && /conversation\s+-/.test(s) && s.includes('.log'), 'the info view');
+    tui.keys('Escape');
+    await tui.waitScreen((s) => !s.includes('info: alpha'), 'the info view to close');
+  });
+
   test('resize to 80×24 keeps the header and the table readable', async () => {
     env.tmux(['resize-window', '-t', tui.target, '-x', '80', '-y', '24']);
     await tui.waitScreen((s) => s.split('\n').length <= 25 && s.split('\n')[0]!.includes('amux ·'), 'the header at 80×24');

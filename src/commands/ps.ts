@@ -9,6 +9,7 @@ import { renderTable, truncate } from '../util/table.js';
 import { formatAge } from '../util/duration.js';
 import { stateWord, lastOutputText } from '../state/present.js';
 import { treeOrder, treeName } from '../core/lineage.js';
+import { COLUMNS, columnsTsv, parseColumns } from '../core/organise.js';
 
 export class PsCommand extends AmuxCommand {
   static override paths = [['ps'], ['ls']];
@@ -17,7 +18,7 @@ export class PsCommand extends AmuxCommand {
     details: `
       Lists every amux session on the tmux server, whatever project started it. Sessions waiting for a person and stuck ones come first.
 
-      \`--all\` adds exited and lost sessions. \`--here\` keeps this project's sessions only. \`--json\` prints an array of objects (id, name, agent, project, workspace, cwd, state, stateSince, reason, exitCode, createdAt, lastOutputAt, parent, tmux).
+      \`--all\` adds exited, lost and archived sessions; \`--archived\` adds archived ones. \`--here\` keeps this project's sessions only. \`--json\` prints an array of objects (id, name, agent, project, workspace, cwd, state, stateSince, reason, exitCode, createdAt, lastOutputAt, parent, tmux).
 
       A session that an agent started through \`amux mcp\` is listed under the session that started it, indented (its \`parent\` in \`--json\`).
 
@@ -30,6 +31,8 @@ export class PsCommand extends AmuxCommand {
       ['Watch states change live', '$0 ps --watch'],
       ['This machine and every host (amux host add)', '$0 ps --all-hosts'],
       ['Only the sessions on host buildbox', '$0 ps --host buildbox'],
+      ['Names and states for a script (tab-separated)', '$0 ps --columns name,state,tags'],
+      ['Archived sessions too', '$0 ps --archived'],
     ],
   });
 
@@ -38,6 +41,8 @@ export class PsCommand extends AmuxCommand {
   workspace = Option.String('-w,--workspace', { description: 'Only sessions in this workspace' });
   agent = Option.String('--agent', { description: 'Only sessions of this agent' });
   tag = Option.String('--tag', { description: 'Only sessions with this tag' });
+  archived = Option.Boolean('--archived', false, { description: 'Include archived sessions' });
+  columns = Option.String('--columns', { description: `Print these columns as tab-separated values, no header (${Object.keys(COLUMNS).join(',')})` });
   watch = Option.Boolean('--watch', false, { description: 'Redraw on every change the monitor pushes (and every second) until interrupted' });
   hosts = Option.Array('--host', { description: "Only this host's sessions (repeatable)" });
   allHosts = Option.Boolean('--all-hosts', false, { description: 'This machine and every configured host' });
@@ -46,14 +51,18 @@ export class PsCommand extends AmuxCommand {
 
   async run(): Promise<number> {
     const ctx = await this.core();
-    const filter = { all: this.all, here: this.here, workspace: this.workspace, agent: this.agent, tag: this.tag };
+    const filter = { all: this.all, here: this.here, workspace: this.workspace, agent: this.agent, tag: this.tag, archived: this.archived };
     if (this.hosts?.length || this.allHosts) {
       const { psHosts } = await import('./ps-hosts.js');
       return psHosts(this, ctx, { ...filter, hosts: this.hosts?.flatMap((h) => h.split(',')), allHosts: this.allHosts, timeout: this.timeout, json: this.jsonOut, watch: this.watch });
     }
     const read = async () => listViews(ctx, filter);
     if (this.watch) return this.watchLoop(ctx, read);
-    if (this.jsonOut) {
+    if (this.columns !== undefined) {
+      const cols = parseColumns(this.columns);
+      const { sessions } = await listSessions(ctx, filter);
+      this.context.stdout.write(columnsTsv(sessions, cols));
+    } else if (this.jsonOut) {
       const { sessions, damaged } = await listSessions(ctx, filter);
       this.json(sessions);
       for (const d of damaged) this.err(`amux: damaged record ${d.file}: it ${d.problem} (amux rm ${d.id} removes it)`);

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { amuxHome, userConfigDir } from '../util/paths.js';
 import { UsageError } from '../util/errors.js';
 import { builtinPresets, PRESET_IDS } from './presets.js';
-import type { AgentSpec, AmuxConfig, ConfigIssue, McpConfig, NotifyConfig, WorkspacesConfig } from './types.js';
+import type { AgentSpec, AmuxConfig, ConfigIssue, LogsConfig, McpConfig, NotifyConfig, WorkspacesConfig } from './types.js';
+import { DEFAULT_LOGS, DEFAULT_TTL_MS } from '../session/rotation.js';
 import { DEFAULT_NOTIFY_EVENTS } from './types.js';
 import { ConfigError, crossChecks, parseConfigText, sortIssues, type AgentLayer, type ConfigLayer } from './validate.js';
 
@@ -195,7 +196,7 @@ export function loadLayer(file: string, env: NodeJS.ProcessEnv = process.env): {
 }
 
 function emptyLayer(): ConfigLayer {
-  return { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, mcp: {}, hosts: {}, positions: {} };
+  return { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, mcp: {}, hosts: {}, logs: {}, positions: {} };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,13 +228,15 @@ function mergeAgent(base: AgentSpec | undefined, id: string, l: AgentLayer, sour
 export function mergeLayers(
   layers: { layer: ConfigLayer; source: 'user' | 'project' }[],
   env: NodeJS.ProcessEnv = process.env,
-): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify' | 'mcp' | 'hosts'> {
+): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify' | 'mcp' | 'hosts' | 'logs' | 'ttl'> {
   const agents: Record<string, AgentSpec> = builtinPresets(env);
   const workspaces: WorkspacesConfig = { root: DEFAULT_WORKSPACES_ROOT, copy: [], setup: [] };
   const tmux: { socket?: string } = {};
   const notify: NotifyConfig = { on: {}, displayMessage: true, desktop: true, events: [...DEFAULT_NOTIFY_EVENTS] };
   const mcp: McpConfig = { ...DEFAULT_MCP };
   const hosts: AmuxConfig['hosts'] = {};
+  const logs: LogsConfig = { ...DEFAULT_LOGS };
+  let ttl = DEFAULT_TTL_MS;
   let version = 1;
   for (const { layer, source } of layers) {
     if (layer.version !== undefined) version = layer.version;
@@ -250,8 +253,10 @@ export function mergeLayers(
     if (layer.notify.events !== undefined) notify.events = [...layer.notify.events];
     Object.assign(mcp, layer.mcp);
     Object.assign(hosts, layer.hosts ?? {});
+    Object.assign(logs, layer.logs ?? {});
+    if (layer.ttl !== undefined) ttl = layer.ttl;
   }
-  return { version, agents, workspaces, tmux, notify, mcp, hosts };
+  return { version, agents, workspaces, tmux, notify, mcp, hosts, logs, ttl };
 }
 
 /**

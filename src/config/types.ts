@@ -96,6 +96,12 @@ export interface HostConfig {
   timeout?: number;
 }
 
+/** Session logs: the size at which one rotates (FILE → FILE.1 → FILE.2 …), and how many rotated files stay. */
+export interface LogsConfig {
+  maxBytes: number;
+  keep: number;
+}
+
 export interface AmuxConfig {
   version: number;
   agents: Record<string, AgentSpec>;
@@ -105,6 +111,9 @@ export interface AmuxConfig {
   mcp: McpConfig;
   /** Other machines by name (user config and project config merged). */
   hosts: Record<string, HostConfig>;
+  logs: LogsConfig;
+  /** Milliseconds: sessions idle or exited longer than this are removed by the monitor (0: never). */
+  ttl: number;
   /** The project's root: the folder holding `.amux/`, else the git top level, else the cwd. */
   projectRoot: string;
   /** The project config file, when one was found. */

@@ -13,6 +13,7 @@ import { DETECTOR_KINDS } from '../agents/index.js';
 import { PRESET_IDS } from './presets.js';
 import { HOST_NAME, parseTarget } from '../hosts/target.js';
 import type { AgentParams, ConfigIssue, HostConfig, NotifyEvent } from './types.js';
+import { MAX_LOG_KEEP, MIN_LOG_BYTES } from '../session/rotation.js';
 
 /** What one file says about an agent: only the fields it sets. */
 export interface AgentLayer {
@@ -45,6 +46,9 @@ export interface ConfigLayer {
   notify: { on: Partial<Record<NotifyEvent, string[]>>; displayMessage?: boolean; desktop?: boolean; events?: NotifyEvent[] };
   mcp: { maxChildren?: number; maxDepth?: number };
   hosts: Record<string, HostConfig>;
+  logs: { maxBytes?: number; keep?: number };
+  /** `ttl:` (ms): idle or exited sessions older than this are removed by the monitor; 0 turns it off. */
+  ttl?: number;
   /** Where each agent (`agents.ID`) and its detector (`agents.ID.detector`) are written. */
   positions: Record<string, Position>;
 }
@@ -65,7 +69,7 @@ export function formatIssue(i: ConfigIssue): string {
 
 /** The keys each part of the file accepts (the JSON Schema in templates/ must agree; a test checks). */
 export const SCHEMA_KEYS = {
-  top: ['version', 'agents', 'workspaces', 'tmux', 'notify', 'mcp', 'hosts'],
+  top: ['version', 'agents', 'workspaces', 'tmux', 'notify', 'mcp', 'hosts', 'logs', 'ttl'],
   agent: ['name', 'description', 'type', 'command', 'environment', 'workingDir', 'tags', 'detector', 'idleAfter', 'stuckAfter', 'patterns', 'params'],
   patterns: ['busy', 'waiting', 'idle', 'replace'],
   params: ['shell', 'windowName', 'autoAttach', 'detached'],
@@ -74,6 +78,7 @@ export const SCHEMA_KEYS = {
   notify: ['waiting', 'idle', 'stuck', 'exited', 'failed', 'running', 'displayMessage', 'desktop', 'events'],
   mcp: ['maxChildren', 'maxDepth'],
   host: ['ssh', 'amux', 'identity', 'dir', 'timeout'],
+  logs: ['maxBytes', 'keep'],
 } as const;
 
 export const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
@@ -98,7 +103,7 @@ export interface ValidateOptions {
 export function parseConfigText(text: string, file: string): { layer: ConfigLayer; issues: ConfigIssue[] } {
   const Y = yaml();
   const lc = new Y.LineCounter();
-  const layer: ConfigLayer = { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, mcp: {}, hosts: {}, positions: {} };
+  const layer: ConfigLayer = { agents: {}, workspaces: {}, tmux: {}, notify: { on: {} }, mcp: {}, hosts: {}, logs: {}, positions: {} };
   const issues: ConfigIssue[] = [];
   const doc = Y.parseDocument(text, { lineCounter: lc, merge: true, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
@@ -353,7 +358,7 @@ class Walker {
 
   top(node: YamlNode | null): void {
     if (node !== null && !this.Y.isMap(node) && !this.isNull(node)) {
-      this.add(node, `the config must be a map of settings (version, agents, workspaces, tmux, notify, mcp), got ${this.describe(node)}`);
+      this.add(node, `the config must be a map of settings (version, agents, workspaces, tmux, notify, mcp, logs, ttl), got ${this.describe(node)}`);
       return;
     }
     const entries = this.map(node, '(top level)', null);
@@ -402,6 +407,10 @@ class Walker {
     }
     const hosts = entries.get('hosts');
     if (hosts) this.hosts(hosts);
+    const logs = entries.get('logs');
+    if (logs) this.logs(logs);
+    const ttl = entries.get('ttl');
+    if (ttl) this.layer.ttl = this.duration(ttl, 'ttl');
   }
 
   /** `hosts: {NAME: {ssh: user@host[:port], amux, identity, dir, timeout}}`. */
@@ -431,6 +440,26 @@ class Walker {
       const t = h.get('timeout');
       if (t) out.timeout = this.duration(t, `hosts.${name}.timeout`);
       if (out.ssh) this.layer.hosts[name] = dropUndefined(out) as HostConfig;
+    }
+  }
+
+
+  /** `logs: {maxBytes, keep}`: the size at which a session's log rotates, and how many rotated files stay. */
+  private logs(e: Entry): void {
+    const m = this.map(e.value, 'logs', e.key);
+    if (!m) return;
+    this.only(m, SCHEMA_KEYS.logs, 'logs');
+    const mb = m.get('maxBytes');
+    if (mb) {
+      const n = this.count(mb, 'logs.maxBytes');
+      if (n !== undefined && n < MIN_LOG_BYTES) this.add(mb.value, `logs.maxBytes: at least ${MIN_LOG_BYTES} bytes, got ${n}`);
+      else if (n !== undefined) this.layer.logs.maxBytes = n;
+    }
+    const k = m.get('keep');
+    if (k) {
+      const n = this.count(k, 'logs.keep');
+      if (n !== undefined && (n < 1 || n > MAX_LOG_KEEP)) this.add(k.value, `logs.keep: from 1 to ${MAX_LOG_KEEP} rotated files, got ${n}`);
+      else if (n !== undefined) this.layer.logs.keep = n;
     }
   }
 

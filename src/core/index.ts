@@ -56,5 +56,9 @@ export {
   type HostListing,
   type RemoteSessionInfo,
 } from './hosts.js';
+export { readTranscript, type TranscriptInput, type TranscriptOutput } from './transcript.js';
+export { retagSessions, listTags, sessionInfo, findSessions, type InfoOutput, type TagCount } from './organise.js';
+export { saveSession, restoreSession, backupSessions, restoreBackup } from './backup.js';
+export { gcSessions, type GcInput, type GcOutput } from './gc.js';
 export { SCHEMAS } from './schemas.js';
 export { AmuxError, UsageError, NotFoundError, type ErrorCode } from '../util/errors.js';

@@ -161,6 +161,7 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
       workspace: str(),
       agent: str(),
       tag: str(),
+      archived: bool('include archived sessions (whatever their state)'),
     }),
     output: obj(
       {
@@ -355,6 +356,59 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
     description: "Give a handed-off session back to its agent: the hold goes and the agent is told, with git diff --stat of its worktree since the handoff.",
     input: obj({ session: SESSION_REF, note: str('a short note for the agent') }, ['session']),
     output: obj({ session: str(), id: str(), diffStat: str(), message: str(), delivered: bool() }, ['session', 'id', 'diffStat', 'message', 'delivered']),
+  },
+  readTranscript: {
+    description: "A session's readable history: its log (across rotations) rendered through a terminal emulator, so a full-screen agent's redraws become the lines a person saw. Works after the session ended.",
+    input: obj({ session: SESSION_REF, since: str('only what was drawn since: an ISO time or a duration ago (10m, 2h)'), format: { type: 'string', enum: ['text', 'ansi', 'html'] } }, ['session']),
+    output: obj({ session: str(), id: str(), format: { type: 'string', enum: ['text', 'ansi', 'html'] }, text: str() }, ['session', 'id', 'format', 'text']),
+  },
+  retagSessions: {
+    description: 'Rename a tag on every session (or on one): OLD becomes NEW.',
+    input: obj({ from: str('the tag to rename'), to: str('its new name'), session: SESSION_REF }, ['from', 'to']),
+    output: obj({ from: str(), to: str(), sessions: arr(str('a session renamed')) }, ['from', 'to', 'sessions']),
+  },
+  listTags: {
+    description: 'Every tag in use, with the sessions that carry it (archived, exited and lost included).',
+    input: obj({}),
+    output: arr(obj({ tag: str(), count: int(), sessions: arr(str()) }, ['tag', 'count', 'sessions'])),
+  },
+  sessionInfo: {
+    description: 'The full record of a session: agent, argv, cwd, workspace, branch, conversation id, env names (no values), tags, times, exit code, log files, tmux ids.',
+    input: REF,
+    output: extend(SESSION, { branch: nullable(str()), conversationId: nullable(str()), envNames: arr(str()), logFiles: arr(str('oldest first')) }, ['branch', 'conversationId', 'envNames', 'logFiles']),
+  },
+  findSessions: {
+    description: 'Sessions whose name or id starts with a prefix, archived, exited and lost ones included.',
+    input: obj({ prefix: str() }, ['prefix']),
+    output: arr(SESSION),
+  },
+  saveSession: {
+    description: 'Save one session to a file: its record, conversation id and the last lines of its transcript.',
+    input: obj({ session: SESSION_REF, to: str('the file to write (0600)'), lines: int('how many transcript lines (default 500)') }, ['session', 'to']),
+    output: obj({ session: str(), id: str(), file: str(), lines: int(), conversationId: nullable(str()) }, ['session', 'id', 'file', 'lines', 'conversationId']),
+  },
+  restoreSession: {
+    description: 'Restore a saved session (its record and saved lines; listed as lost), or with relaunch start the same agent again with its name and tags.',
+    input: obj({ from: str('a file written by saveSession'), relaunch: bool() }, ['from']),
+    output: obj({ session: str(), id: str(), restored: bool('false: a session with this id is here already'), conversationId: nullable(str()), relaunched: nullable(SESSION) }, ['session', 'id', 'restored', 'conversationId', 'relaunched']),
+  },
+  backupSessions: {
+    description: 'Write every session record with its whole log to one file (gzip, 0600).',
+    input: obj({ to: str() }, ['to']),
+    output: obj({ file: str(), sessions: int(), bytes: int() }, ['file', 'sessions', 'bytes']),
+  },
+  restoreBackup: {
+    description: 'Restore a backup: sessions not already here (by id) come back with their logs. Idempotent.',
+    input: obj({ file: str() }, ['file']),
+    output: obj({ restored: arr(str()), skipped: arr(str()) }, ['restored', 'skipped']),
+  },
+  gcSessions: {
+    description: 'Stop and remove sessions idle or exited longer than a time to live (default the config ttl); archived and keep-tagged ones are spared; removals are logged.',
+    input: obj({ idle: str('a duration: 24h, 90m, 7d'), dryRun: bool() }),
+    output: obj(
+      { dryRun: bool(), ttlMs: int(), removed: arr(obj({ session: str(), id: str(), why: str() }, ['session', 'id', 'why'])), failed: arr(obj({ session: str(), message: str() }, ['session', 'message'])) },
+      ['dryRun', 'ttlMs', 'removed', 'failed'],
+    ),
   },
   doctor: {
     description: 'Check what amux needs: tmux and the server it would use, git, perl, the state folder, the config, the agent programs, and live sessions without a log writer.',

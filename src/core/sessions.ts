@@ -54,6 +54,12 @@ export async function resolveView(ctx: CoreContext, ref: string): Promise<Sessio
     const lower = ref.toLowerCase();
     const d = damaged.find((x) => x.id === lower || (ref.length >= MIN_ID_PREFIX && x.id.startsWith(lower)));
     if (e instanceof NotFoundError && d) throw new DamagedRecordError(d);
+    // A removed session says so (its tombstone), rather than "no such session".
+    if (e instanceof NotFoundError) {
+      const { tombstonesFor } = await import('../session/tombstone.js');
+      const t = tombstonesFor(ref)[0];
+      if (t) throw new NotFoundError(`session ${ref} was removed at ${t.removedAt} (${t.name}, ${t.id.slice(0, 8)})`, { hint: 'amux ps --all lists the sessions there are' });
+    }
     throw e;
   }
   // Every use of one session (keys, capture, logs, tag, rename, stop, rm, explain, await) reads or acts on live state.

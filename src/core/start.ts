@@ -114,6 +114,7 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
           parent: parent?.id,
         }),
       );
+      specs[specs.length - 1]!.logs = config.logs;
     }
   }
   // The parent's places are taken atomically just before the launches (the check above fails early).

@@ -9,7 +9,8 @@ import { homeDir } from '../util/paths.js';
 import { Registry } from './registry.js';
 import { RECORD_SCHEMA, type SessionRecord } from './types.js';
 import { launcherArgv, writeEnvFile } from './envfile.js';
-import { logMaxBytes, logWriterCommand } from './logwriter.js';
+import { logWriterCommand } from './logwriter.js';
+import { logSettings } from './rotation.js';
 
 /** Everything needed to start one agent; built from config by the caller, never from YAML here. */
 export interface LaunchSpec {
@@ -35,6 +36,8 @@ export interface LaunchSpec {
   patterns?: SessionRecord['patterns'];
   /** The id of the session that asked for this one (recorded as its parent). */
   parent?: string;
+  /** `logs:` from the config (rotation size and count); AMUX_LOG_MAX / AMUX_LOG_KEEP win. */
+  logs?: { maxBytes: number; keep: number };
   /** Terminal size of the detached session until someone attaches. */
   width?: number;
   height?: number;
@@ -91,6 +94,7 @@ async function launchAs(server: Server, spec: LaunchSpec, id: string, name: stri
   const tmuxName = tmuxSessionName(name);
   const runDir = join(homeDir('run'), id);
   const logFile = join(homeDir('logs'), `${id}.log`);
+  const logs = logSettings({ logs: spec.logs });
   let created = false;
   try {
     mkdirSync(runDir, { recursive: true, mode: 0o700 });
@@ -106,7 +110,7 @@ async function launchAs(server: Server, spec: LaunchSpec, id: string, name: stri
       height: spec.height ?? 50,
       paneOptions: { '@amux_id': id, '@amux_agent': spec.agent },
       sessionOptions: { '@amux_session': name },
-      pipeTo: logWriterCommand(logFile, logMaxBytes()),
+      pipeTo: logWriterCommand(logFile, logs.maxBytes, logs.keep),
       argv: launcherArgv(envFile, argv),
     });
     created = true;
@@ -128,6 +132,7 @@ async function launchAs(server: Server, spec: LaunchSpec, id: string, name: stri
       ...(spec.stuckAfter !== undefined ? { stuckAfter: spec.stuckAfter } : {}),
       ...(spec.patterns ? { patterns: spec.patterns } : {}),
       ...(spec.parent ? { parent: spec.parent } : {}),
+      envNames: envNamesOf(spec.env),
     };
     registry.put(rec);
     return rec;
@@ -152,6 +157,13 @@ function withHooks(spec: LaunchSpec, runDir: string): string[] {
   const settings = hookSettingsFor(spec.detector);
   if (settings !== null) writeFileSync(file, settings, { mode: 0o600 });
   return argv;
+}
+
+/** The names (never the values) of the variables set for the agent beyond the caller's own environment. */
+function envNamesOf(env: Record<string, string | undefined>): string[] {
+  return Object.keys(env)
+    .filter((k) => env[k] !== undefined && process.env[k] !== env[k])
+    .sort();
 }
 
 /** The per-session run folder (env file, hook settings). */

@@ -4,6 +4,8 @@ import type { PaneRow } from '../tmux/formats.js';
 import type { SessionRecord } from './types.js';
 import { Registry } from './registry.js';
 import { runDirOf } from './launcher.js';
+import { removeLog } from './rotation.js';
+import { writeTombstone } from './tombstone.js';
 
 /** A session as lifecycle needs it: its record, its pane when it has one, whether it still runs. */
 export interface Target {
@@ -70,8 +72,6 @@ export async function removeSession(server: Server, view: Target, opts: { keepLo
   if (view.pane) await server.session(view.pane.sessionId).kill().catch(() => undefined);
   await registry.remove(view.record.id);
   rmSync(runDirOf(view.record.id), { recursive: true, force: true });
-  if (!opts.keepLogs) {
-    rmSync(view.record.logFile, { force: true });
-    rmSync(view.record.logFile + '.1', { force: true });
-  }
+  if (!opts.keepLogs) removeLog(view.record.logFile);
+  writeTombstone(view.record, opts.keepLogs === true);
 }

@@ -1,5 +1,6 @@
 import { openSync, readSync, closeSync, statSync, fstatSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
+import { logParts } from './rotation.js';
 
 /**
  * Reading the raw pane logs (the byte stream pipe-pane saw: escapes, redraws and all) as
@@ -38,9 +39,9 @@ function readWhole(path: string): Buffer {
   }
 }
 
-/** The log's bytes, oldest first: the rotated part (`.1`) then the current file. */
+/** The log's bytes, oldest first: the rotated parts (FILE.N … FILE.1, see rotation.ts) then the current file. */
 export function readLog(path: string): Buffer {
-  return Buffer.concat([readWhole(path + '.1'), readWhole(path)]);
+  return Buffer.concat(logParts(path).map(readWhole));
 }
 
 /**
@@ -86,10 +87,17 @@ export function lastLines(path: string, n: number | undefined, raw: boolean): st
   let lines: string[];
   if (n === undefined) lines = splitLines(readLog(path));
   else {
-    const cur = tailOf(path, n);
-    // Reach into the rotated part only when the current file holds fewer lines than asked.
-    const buf = cur.complete ? Buffer.concat([tailOf(path + '.1', n).buf, cur.buf]) : cur.buf;
-    lines = splitLines(buf);
+    // Reach into the rotated parts, newest first, only while the newer ones hold fewer lines than asked.
+    const parts = logParts(path).reverse();
+    const bufs: Buffer[] = [];
+    let newlines = 0;
+    for (const part of parts) {
+      const t = tailOf(part, n);
+      bufs.unshift(t.buf);
+      for (const b of t.buf) if (b === 0x0a) newlines++;
+      if (!t.complete || newlines > n) break;
+    }
+    lines = splitLines(Buffer.concat(bufs));
     // The first line of a partial read may be cut: drop it unless the read reached the start.
     lines = lines.slice(Math.max(0, lines.length - n));
   }

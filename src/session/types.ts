@@ -36,6 +36,8 @@ export interface SessionRecord {
   patterns?: { busy?: string[]; waiting?: string[]; idle?: string[]; replace?: boolean };
   /** The id of the session that started this one (through `amux mcp`): a worker's lead. */
   parent?: string;
+  /** The names of the variables set for the agent beyond the launching environment (values are never kept). */
+  envNames?: string[];
   /** Set by `amux rm --archive` style flows / the TUI; hidden from ps unless --all. */
   archived?: boolean;
   /** Handed to a person (`amux handoff`): scripts are refused until control returns (src/core/handoff.ts). */

@@ -6,7 +6,7 @@ import { Monitor, type PublishedTick } from './monitor.js';
 import { EventServer } from './event-server.js';
 import { SnapshotWriter, removeSnapshot } from './snapshot.js';
 import { ControlClient, MONITOR_SESSION } from '../tmux/control.js';
-import type { NotifyConfig } from '../config/types.js';
+import type { AmuxConfig, NotifyConfig } from '../config/types.js';
 import { appendCapped } from './daemon-log.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,20 +48,21 @@ export async function runDaemon(): Promise<number> {
   process.on('SIGHUP', () => undefined);
   log(`amux daemon ${version} (pid ${process.pid}) for ${server.description}`);
 
-  const configCache = new Map<string, { at: number; notify: NotifyConfig | null }>();
+  const configCache = new Map<string, { at: number; config: AmuxConfig | null }>();
   const { loadConfig } = await import('../config/load.js');
-  const notifyFor = (project: string): NotifyConfig | null => {
+  const configFor = (project: string): AmuxConfig | null => {
     const hit = configCache.get(project);
-    if (hit && Date.now() - hit.at < 5000) return hit.notify;
-    let notify: NotifyConfig | null = null;
+    if (hit && Date.now() - hit.at < 5000) return hit.config;
+    let config: AmuxConfig | null = null;
     try {
-      notify = loadConfig({ cwd: project }).notify;
+      config = loadConfig({ cwd: project });
     } catch (e) {
       log(`config of ${project}: ${(e as Error).message.split('\n')[0]}`);
     }
-    configCache.set(project, { at: Date.now(), notify });
-    return notify;
+    configCache.set(project, { at: Date.now(), config });
+    return config;
   };
+  const notifyFor = (project: string): NotifyConfig | null => configFor(project)?.notify ?? null;
 
   const events = await openEvents(socket);
   try {
@@ -92,7 +93,7 @@ export async function runDaemon(): Promise<number> {
         snap.write(tick);
         events?.publish(tick.views, tick.at);
       };
-      const monitor = new Monitor(monitored, { socketLabel: server.label, notifyFor, log, reap, published });
+      const monitor = new Monitor(monitored, { socketLabel: server.label, notifyFor, settingsFor: configFor, log, reap, published });
       let idleSince = Date.now();
       while (!stopping && !exited) {
         const mine = readDaemon(socket);

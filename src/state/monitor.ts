@@ -5,7 +5,10 @@ import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
 import type { SessionView, State } from './model.js';
 import { lastOutputAt, matchPane, viewOf, writerDown } from './model.js';
-import { logMaxBytes, logWriterCommand } from '../session/logwriter.js';
+import { logWriterCommand } from '../session/logwriter.js';
+import { logSettings } from '../session/rotation.js';
+import { LogIndex } from '../session/logindex.js';
+import { Collector } from './gc.js';
 import { unstamped } from '../session/identity.js';
 import { Registry, type DamagedRecord } from '../session/registry.js';
 import { STATE_ICON, summaryText } from './present.js';
@@ -46,6 +49,8 @@ export interface MonitorOptions {
   socketLabel: string;
   /** Config lookup per project root, for notify settings and agent overrides. */
   notifyFor?: (project: string) => NotifyConfig | null;
+  /** Config lookup per project root for `logs:` and `ttl:` (the monitor enforces the ttl, see gc.ts). */
+  settingsFor?: (project: string) => { logs: { maxBytes: number; keep: number }; ttl: number } | null;
   log?: (msg: string) => void;
   now?: () => number;
   /**
@@ -82,10 +87,16 @@ export class Monitor {
   private summary: string | null = null;
   private first = true;
   private lastReap = 0;
+  /** Time marks of each log (when its bytes were written: `transcript --since`). */
+  private index = new LogIndex();
+  /** Removes sessions past their `ttl:` (gc.ts). */
+  private collector: Collector;
   constructor(
     private readonly server: Server,
     private readonly opts: MonitorOptions,
-  ) {}
+  ) {
+    this.collector = new Collector(server, this.registry, { ttlFor: (project) => opts.settingsFor?.(project)?.ttl ?? null, log: opts.log });
+  }
 
   async tick(): Promise<{ sessions: number; live: number; captured: number; changed: number }> {
     const now = this.opts.now?.() ?? Date.now();
@@ -119,6 +130,7 @@ export class Monitor {
         /* no log yet */
       }
       const moved = size !== t.logSize || mtime !== t.logMtime;
+      if (moved && size > 0) this.index.observe(rec.logFile, size, now);
       t.logSize = size;
       t.logMtime = mtime;
       const logAt = size > 0 ? mtime : null;
@@ -189,7 +201,9 @@ export class Monitor {
     writes.push(this.server.setGlobalOptions({ '@amux_daemon_tick': String(now), ...(this.first ? { '@amux_daemon_ready': String(process.pid) } : {}) }));
     this.first = false;
     await Promise.all(writes.map((w) => w.catch((e: Error) => this.opts.log?.(`publish failed: ${e.message}`))));
-    this.opts.published?.({ rows: rows.filter((r) => !unstamped(r)), views: plan.map((p) => viewOf(p.rec, p.pane, p.logAt, now)), at: now, registry: this.registry.cached });
+    const views = plan.map((p) => viewOf(p.rec, p.pane, p.logAt, now));
+    this.collector.tick(views, now);
+    this.opts.published?.({ rows: rows.filter((r) => !unstamped(r)), views, at: now, registry: this.registry.cached });
     return { sessions: plan.length, live: plan.filter((p) => p.pane && !p.pane.paneDead).length, captured: captures.filter((c) => c !== null).length, changed };
   }
 
@@ -201,9 +215,10 @@ export class Monitor {
     if (t.reattachAt !== undefined && now - t.reattachAt < REATTACH_EVERY_MS) return;
     if (t.reattachAt === undefined) this.opts.log?.(`log writer of ${rec.name} is not running (${rec.logFile}): attaching a new one`);
     t.reattachAt = now;
+    const logs = logSettings(this.opts.settingsFor?.(rec.project));
     void this.server
       .pane(pane.paneId)
-      .pipeIfNone(logWriterCommand(rec.logFile, logMaxBytes()))
+      .pipeIfNone(logWriterCommand(rec.logFile, logs.maxBytes, logs.keep))
       .catch((e: Error) => this.opts.log?.(`log writer of ${rec.name}: ${e.message}`));
   }
 

@@ -36,6 +36,8 @@ export interface ViewFilter {
   workspace?: string;
   agent?: string;
   tag?: string;
+  /** Archived sessions too (they are hidden otherwise, unless `all`). */
+  archived?: boolean;
 }
 
 function filterBy<T>(xs: T[], f: ViewFilter, key: (x: T) => Keys): T[] {
@@ -43,7 +45,10 @@ function filterBy<T>(xs: T[], f: ViewFilter, key: (x: T) => Keys): T[] {
     const k = key(x);
     if (f.states) {
       if (!f.states.includes(k.state)) return false;
-    } else if (!f.all && (isTerminal(k.state) || k.archived)) return false;
+    } else if (!f.all) {
+      // Archived ones (whatever their state) only when asked for; else live ones only.
+      if (k.archived ? !f.archived : isTerminal(k.state)) return false;
+    }
     if (f.project !== undefined && k.project !== f.project) return false;
     if (f.workspace !== undefined && k.workspace !== f.workspace) return false;
     if (f.agent !== undefined && k.agent !== f.agent) return false;

@@ -33,6 +33,10 @@ export class TuiActions {
         return this.archive();
       case 'l':
         return this.logs();
+      case 'T':
+        return this.transcript();
+      case 'i':
+        return this.info();
       case 'w':
         return this.workspaces();
     }
@@ -143,6 +147,23 @@ export class TuiActions {
       size = now;
       modal.setLines(read(), true);
     }, 1000);
+  }
+
+  async transcript(): Promise<void> {
+    const v = this.selected();
+    if (!v) return;
+    const { readTranscript } = await import('../core/transcript.js');
+    const { text } = await readTranscript(this.app.core, { session: v.record.id });
+    const lines = text.replace(/\n$/, '').split('\n');
+    new TextViewModal(this.app, `transcript: ${v.record.name} (amux transcript ${v.record.name})`, text ? lines : ['(nothing was written)'], () => undefined);
+  }
+
+  async info(): Promise<void> {
+    const v = this.selected();
+    if (!v) return;
+    const { sessionInfo, infoRows } = await import('../core/organise.js');
+    const rows = infoRows(await sessionInfo(this.app.core, { session: v.record.id }));
+    new TextViewModal(this.app, `info: ${v.record.name} (amux info ${v.record.name})`, rows.map(([k, val]) => `${k.padEnd(12)} ${val}`), () => undefined);
   }
 
   // ---------------------------------------------------------------- workspaces

@@ -612,7 +612,7 @@ export class TuiApp implements ModalHost {
         this.screen.realloc();
         return void this.refresh(true);
       default:
-        if (ch && 'snxdrtawl'.includes(ch)) return void this.action(ch);
+        if (ch && 'snxdrtawlTi'.includes(ch)) return void this.action(ch);
     }
   }
 

@@ -17,6 +17,7 @@ export const HELP_LINES = [
   '  r                rename            t   edit tags',
   '  a                archive / unarchive          A   show archived sessions',
   '  l                logs of the selected session',
+  '  T                transcript (clean lines)     i   info (the full record)',
   '  w                workspaces (create, remove)',
   '  /                filter (name, agent, workspace, state, #tag)',
   '  v                group by workspace on / off',
