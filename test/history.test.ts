@@ -321,8 +321,10 @@ describe('gc', () => {
     await env.amux(['archive', 'archived'], { cwd: repo });
     // The idle one is idle.
     await waitFor(async () => (await env.amuxJson<Row[]>(['ps', '--json'], { cwd: repo })).find((r) => r.name === 'quiet')?.state === 'idle', 30_000);
-    const dry = await env.amuxJson<{ removed: { session: string }[] }>(['gc', '--idle', '1s', '--dry-run', '--json'], { cwd: repo });
-    assert.deepEqual(dry.removed.map((r) => r.session).sort(), ['done', 'quiet']);
+    // Idle for a whole second (it may have turned idle a moment ago).
+    const dryRun = async () => (await env.amuxJson<{ removed: { session: string }[] }>(['gc', '--idle', '1s', '--dry-run', '--json'], { cwd: repo })).removed.map((r) => r.session).sort();
+    await waitFor(async () => (await dryRun()).length === 2, 10_000);
+    assert.deepEqual(await dryRun(), ['done', 'quiet']);
     assert.equal((await env.amuxJson<Row[]>(['ps', '--all', '--json'], { cwd: repo })).length, 5, 'a dry run removes nothing');
     writeFileSync(join(repo, '.amux', 'config.yaml'), 'ttl: 1s\n');
     const left = await waitFor(async () => {
