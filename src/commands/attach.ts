@@ -21,7 +21,14 @@ export class AttachCommand extends AmuxCommand {
   readOnly = Option.Boolean('-r,--read-only', false, { description: 'Attach read-only (outside tmux or in a popup)' });
 
   async run(): Promise<number> {
-    const { server, view } = await resolveSession(this.session);
+    const found = await resolveSession(this.session);
+    const { server } = found;
+    let view = found.view;
+    if (view.state === 'hibernated') {
+      // Wakes it: its conversation is resumed in a new tmux session, then the terminal attaches.
+      const { wakeView } = await import('../core/resume.js');
+      view = await wakeView(await this.core(), view);
+    }
     if (view.state === 'lost') throw new AmuxError(`${view.record.name} is lost: tmux no longer has it (amux rm ${view.record.name} to forget it)`);
     return attachTo(server, view.record, { readOnly: this.readOnly });
   }

@@ -227,14 +227,16 @@ function mergeAgent(base: AgentSpec | undefined, id: string, l: AgentLayer, sour
 export function mergeLayers(
   layers: { layer: ConfigLayer; source: 'user' | 'project' }[],
   env: NodeJS.ProcessEnv = process.env,
-): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify' | 'mcp'> {
+): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify' | 'mcp' | 'hibernate'> {
   const agents: Record<string, AgentSpec> = builtinPresets(env);
   const workspaces: WorkspacesConfig = { root: DEFAULT_WORKSPACES_ROOT, copy: [], setup: [] };
   const tmux: { socket?: string } = {};
   const notify: NotifyConfig = { on: {}, displayMessage: true, desktop: true, events: [...DEFAULT_NOTIFY_EVENTS] };
   const mcp: McpConfig = { ...DEFAULT_MCP };
   let version = 1;
+  let hibernate: number | undefined;
   for (const { layer, source } of layers) {
+    if (layer.hibernate !== undefined) hibernate = layer.hibernate;
     if (layer.version !== undefined) version = layer.version;
     for (const [id, a] of Object.entries(layer.agents)) agents[id] = mergeAgent(agents[id], id, a, source);
     const w = layer.workspaces;
@@ -249,7 +251,7 @@ export function mergeLayers(
     if (layer.notify.events !== undefined) notify.events = [...layer.notify.events];
     Object.assign(mcp, layer.mcp);
   }
-  return { version, agents, workspaces, tmux, notify, mcp };
+  return { version, agents, workspaces, tmux, notify, mcp, ...(hibernate !== undefined ? { hibernate } : {}) };
 }
 
 /**

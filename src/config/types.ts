@@ -89,6 +89,8 @@ export interface AmuxConfig {
   tmux: { socket?: string };
   notify: NotifyConfig;
   mcp: McpConfig;
+  /** Milliseconds an agent may sit idle before the monitor hibernates it (stops its process, keeps its conversation); absent: never. */
+  hibernate?: number;
   /** The project's root: the folder holding `.amux/`, else the git top level, else the cwd. */
   projectRoot: string;
   /** The project config file, when one was found. */

@@ -43,6 +43,7 @@ export interface ConfigLayer {
   tmux: { socket?: string };
   notify: { on: Partial<Record<NotifyEvent, string[]>>; displayMessage?: boolean; desktop?: boolean; events?: NotifyEvent[] };
   mcp: { maxChildren?: number; maxDepth?: number };
+  hibernate?: number;
   /** Where each agent (`agents.ID`) and its detector (`agents.ID.detector`) are written. */
   positions: Record<string, Position>;
 }
@@ -63,7 +64,7 @@ export function formatIssue(i: ConfigIssue): string {
 
 /** The keys each part of the file accepts (the JSON Schema in templates/ must agree; a test checks). */
 export const SCHEMA_KEYS = {
-  top: ['version', 'agents', 'workspaces', 'tmux', 'notify', 'mcp'],
+  top: ['version', 'agents', 'workspaces', 'tmux', 'notify', 'mcp', 'hibernate'],
   agent: ['name', 'description', 'type', 'command', 'environment', 'workingDir', 'tags', 'detector', 'idleAfter', 'stuckAfter', 'patterns', 'params'],
   patterns: ['busy', 'waiting', 'idle', 'replace'],
   params: ['shell', 'windowName', 'autoAttach', 'detached'],
@@ -385,6 +386,8 @@ class Walker {
     }
     const notify = entries.get('notify');
     if (notify) this.notify(notify);
+    const hib = entries.get('hibernate');
+    if (hib) this.layer.hibernate = this.duration(hib, 'hibernate');
     const mcp = entries.get('mcp');
     if (mcp) {
       const m = this.map(mcp.value, 'mcp', mcp.key);

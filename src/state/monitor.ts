@@ -7,6 +7,7 @@ import type { SessionView, State } from './model.js';
 import { lastOutputAt, matchPane, viewOf, writerDown } from './model.js';
 import { logMaxBytes, logWriterCommand } from '../session/logwriter.js';
 import { unstamped } from '../session/identity.js';
+import { syncConversation } from '../session/conversation.js';
 import { Registry, type DamagedRecord } from '../session/registry.js';
 import { STATE_ICON, summaryText } from './present.js';
 import type { ExplainData } from './publish.js';
@@ -34,6 +35,8 @@ interface Tracked {
   settled?: string;
   /** When a new log writer was last attached to the pane, while its writer is down (see `writerDown`). */
   reattachAt?: number;
+  /** The last conversation report seen on the pane (`@amux_conv`): a new one is copied to the record. */
+  conv?: string;
 }
 
 /** How often a pane whose log writer is down gets a new one (it dies at once while the cause lasts). */
@@ -123,6 +126,10 @@ export class Monitor {
       t.logMtime = mtime;
       const logAt = size > 0 ? mtime : null;
       const outputAt = lastOutputAt(rec, pane, logAt);
+      if (pane?.opts.conv && pane.opts.conv !== t.conv) {
+        t.conv = pane.opts.conv;
+        void syncConversation(this.registry, rec, pane.opts.conv).catch((e: Error) => this.opts.log?.(`conversation of ${rec.name}: ${e.message}`));
+      }
       const hookMoved = !!pane && pane.opts.hookAt !== t.hookAt;
       if (pane) t.hookAt = pane.opts.hookAt;
       const down = writerDown(pane);
