@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { profileFor } from '../agents/index.js';
 import { Registry } from './registry.js';
-import { readOwnEnv } from './launcher.js';
+import { readLaunchEnv } from './launcher.js';
 import type { ConversationRef, SessionRecord } from './types.js';
 
 /** `TIME SOURCE ID [FILE]` as the hooks write it; null when it is not one. */
@@ -20,9 +20,9 @@ export function parseConversationReport(text: string | undefined): ConversationR
   return { id: m[3]!, source: m[2]!, at: new Date(t).toISOString(), ...(m[4] ? { file: m[4] } : {}) };
 }
 
-/** The environment the agent of `rec` sees (its own variables over `base`): where its config dir is. */
+/** The environment the agent of `rec` sees (the one it was launched with, else `base`): where its config dir is. */
 export function agentEnv(rec: SessionRecord, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...base, ...readOwnEnv(rec.id) };
+  return readLaunchEnv(rec.id) ?? base;
 }
 
 /**

@@ -39,8 +39,6 @@ export interface LaunchSpec {
   /** Terminal size of the detached session until someone attaches. */
   width?: number;
   height?: number;
-  /** The agent's own variables (its config's environment and `-e` values): kept 0600 for a relaunch. */
-  ownEnv?: Record<string, string>;
   /** Launched on a clean base environment (recorded: a relaunch does the same). */
   cleanEnv?: boolean;
 }
@@ -101,7 +99,7 @@ async function launchAs(server: Server, spec: LaunchSpec, id: string, name: stri
     mkdirSync(runDir, { recursive: true, mode: 0o700 });
     const envFile = join(runDir, 'env');
     writeEnvFile(envFile, { ...spec.env, AMUX_SESSION: name, AMUX_SESSION_ID: id });
-    saveOwnEnv(runDir, spec.ownEnv ?? {});
+    saveLaunchEnv(runDir, spec.env);
     const baseArgv = withHooks(spec, runDir);
     const { argv, conversation } = assignConversation(spec, baseArgv);
     closeSync(openSync(logFile, 'a', 0o600)); // private from its first byte (logs can hold secrets)
@@ -181,20 +179,24 @@ function assignConversation(spec: LaunchSpec, baseArgv: string[]): { argv: strin
   return { argv, conversation: { id, source: 'assigned', at: new Date().toISOString() } };
 }
 
-/** The agent's own variables, kept (0600, in its run folder) for a relaunch; removed with the session. */
-function saveOwnEnv(runDir: string, env: Record<string, string>): void {
+/**
+ * The agent's environment at launch, kept for a relaunch (resume, restart, wake: "the same
+ * environment"), like the env file in a 0600 file of the 0700 run folder, never on a command
+ * line; it goes with the session (amux rm).
+ */
+function saveLaunchEnv(runDir: string, env: Record<string, string | undefined>): void {
   writeFileSync(join(runDir, 'env.json'), JSON.stringify(env) + '\n', { mode: 0o600 });
 }
 
-/** The agent's own variables saved at launch (empty when none were, or the file is gone). */
-export function readOwnEnv(id: string): Record<string, string> {
+/** The agent's environment saved at launch; null when none was (a record from before, or the file is gone). */
+export function readLaunchEnv(id: string): Record<string, string> | null {
   try {
     const v = JSON.parse(readFileSync(join(runDirOf(id), 'env.json'), 'utf8')) as unknown;
     if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
   } catch {
     /* none saved */
   }
-  return {};
+  return null;
 }
 
 /** Writes the agent's hook settings file again (a relaunch: the run folder may predate a new hook). */

@@ -13,7 +13,7 @@ import { Registry } from './registry.js';
 import type { ConversationRef, SessionRecord } from './types.js';
 import { launcherArgv, writeEnvFile } from './envfile.js';
 import { logMaxBytes, logWriterCommand } from './logwriter.js';
-import { readOwnEnv, rewriteHookSettings, runDirOf } from './launcher.js';
+import { readLaunchEnv, rewriteHookSettings, runDirOf } from './launcher.js';
 import { cleanBase } from './spec.js';
 import { stampedWith } from './identity.js';
 import { homeDir } from '../util/paths.js';
@@ -23,7 +23,7 @@ export interface RelaunchPlan {
   argv: string[];
   /** The conversation it continues or starts (null: none known). */
   conversation: ConversationRef | null;
-  /** The environment of whoever relaunches: the base the agent's own variables land on. */
+  /** The environment of whoever relaunches: used only for a record that kept no environment of its own. */
   callerEnv: NodeJS.ProcessEnv;
 }
 
@@ -45,8 +45,9 @@ export async function relaunch(server: Server, rec: SessionRecord, plan: Relaunc
   homeDir('run', rec.id);
   rewriteHookSettings(rec.detector, rec.id);
   const envFile = join(runDir, 'env');
-  const base = rec.cleanEnv ? cleanBase(plan.callerEnv) : plan.callerEnv;
-  writeEnvFile(envFile, { ...base, ...readOwnEnv(rec.id), AMUX_SESSION: rec.name, AMUX_SESSION_ID: rec.id });
+  // The environment it was launched with; for a record without one, the caller's.
+  const env = readLaunchEnv(rec.id) ?? (rec.cleanEnv ? cleanBase(plan.callerEnv) : plan.callerEnv);
+  writeEnvFile(envFile, { ...env, AMUX_SESSION: rec.name, AMUX_SESSION_ID: rec.id });
   const ids = await launchSession(server, {
     tmuxName,
     windowName: rec.windowName ?? rec.agent,

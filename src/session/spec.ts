@@ -151,7 +151,6 @@ export function buildLaunchSpec(input: BuildInput): LaunchSpec {
     shellCommand: typeof command === 'string',
     ...(agent?.patterns ? { patterns: agent.patterns } : {}),
     ...(input.parent ? { parent: input.parent } : {}),
-    ownEnv: { ...agentEnv, ...input.extraEnv },
     ...(input.cleanEnv ? { cleanEnv: true } : {}),
   };
 }

@@ -48,20 +48,26 @@ export async function runDaemon(): Promise<number> {
   process.on('SIGHUP', () => undefined);
   log(`amux daemon ${version} (pid ${process.pid}) for ${server.description}`);
 
-  const configCache = new Map<string, { at: number; notify: NotifyConfig | null }>();
+  const configCache = new Map<string, { at: number; notify: NotifyConfig | null; hibernate: number | null }>();
   const { loadConfig } = await import('../config/load.js');
-  const notifyFor = (project: string): NotifyConfig | null => {
+  const configFor = (project: string) => {
     const hit = configCache.get(project);
-    if (hit && Date.now() - hit.at < 5000) return hit.notify;
+    if (hit && Date.now() - hit.at < 5000) return hit;
     let notify: NotifyConfig | null = null;
+    let hibernate: number | null = null;
     try {
-      notify = loadConfig({ cwd: project }).notify;
+      const c = loadConfig({ cwd: project });
+      notify = c.notify;
+      hibernate = c.hibernate ?? null;
     } catch (e) {
       log(`config of ${project}: ${(e as Error).message.split('\n')[0]}`);
     }
-    configCache.set(project, { at: Date.now(), notify });
-    return notify;
+    const entry = { at: Date.now(), notify, hibernate };
+    configCache.set(project, entry);
+    return entry;
   };
+  const notifyFor = (project: string): NotifyConfig | null => configFor(project).notify;
+  const hibernateFor = (project: string): number | null => configFor(project).hibernate;
 
   const events = await openEvents(socket);
   try {
@@ -92,7 +98,7 @@ export async function runDaemon(): Promise<number> {
         snap.write(tick);
         events?.publish(tick.views, tick.at);
       };
-      const monitor = new Monitor(monitored, { socketLabel: server.label, notifyFor, log, reap, published });
+      const monitor = new Monitor(monitored, { socketLabel: server.label, notifyFor, hibernateFor, log, reap, published });
       let idleSince = Date.now();
       while (!stopping && !exited) {
         const mine = readDaemon(socket);
