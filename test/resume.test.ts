@@ -8,6 +8,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { TestEnv, waitFor } from './helpers.ts';
 
 interface Row {
@@ -212,6 +213,41 @@ describe('resume, restart, hibernate, adopt', () => {
     const hib = await until('sleepy', (x) => x.state === 'hibernated', 20_000);
     assert.match(hib.reason, /hibernate: 2s in the config/);
     assert.equal((await env.amux(['rm', 'sleepy'], { cwd: proj })).code, 0, 'a hibernated session can be removed');
+  });
+
+  test('Codex: the thread id comes from notify (a side request with no rollout is not taken); restart continues it with codex resume ID; an unknown thread is refused', async () => {
+    const codexHome = join(env.dir, 'codex-home');
+    const r = await env.amux(['run', 'codex', '--name', 'cx', '-e', `CODEX_HOME=${codexHome}`], { cwd: repo, env: { ...agentEnv(), FAKE_SIDE_NOTIFY: '1' } });
+    assert.equal(r.code, 0, r.stderr);
+    const cx0 = await until('cx', (x) => x.state === 'idle');
+    assert.equal(record(cx0.id).conversation, undefined, 'Codex cannot be given an id: none until it reports one');
+    await send('cx', 'codex work');
+    assert.ok(await waitFor(async () => /Done: codex work/.test((await env.amux(['capture', 'cx'], { cwd: repo })).stdout), 10_000), 'the turn ran');
+    const conv = await waitFor(() => record(cx0.id).conversation, 10_000);
+    assert.ok(conv, 'the thread id reached the record');
+    assert.equal(conv!.source, 'notify');
+    const rollouts = execFileSync('find', [join(codexHome, 'sessions'), '-name', 'rollout-*.jsonl'], { encoding: 'utf8' }).trim().split('\n');
+    assert.equal(rollouts.length, 1);
+    assert.ok(rollouts[0]!.endsWith(`-${conv!.id}.jsonl`), 'the thread with the rollout, not the side request');
+    env.tmux(['send-keys', '-t', cx0.tmux.pane, 'C-c']);
+    await until('cx', (x) => x.state === 'exited');
+    const rs = await env.amux(['restart', 'cx'], { cwd: repo });
+    assert.equal(rs.code, 0, rs.stderr);
+    assert.match(rs.stdout, new RegExp(`cx: resumed in conversation ${conv!.id}`));
+    await until('cx', (x) => x.state === 'idle');
+    const argv = launchesWith(conv!.id).at(-1)!;
+    assert.deepEqual(argv.slice(-2), ['resume', conv!.id], 'codex resume ID');
+    assert.match((await env.amux(['capture', 'cx'], { cwd: repo })).stdout, /› codex work/);
+
+    // A Codex session that never finished a turn has no known thread: refused, never "the newest".
+    assert.equal((await env.amux(['run', 'codex', '--name', 'cx2', '-e', `CODEX_HOME=${codexHome}`], { cwd: repo, env: agentEnv() })).code, 0);
+    const cx2 = await until('cx2', (x) => x.state === 'idle');
+    env.tmux(['send-keys', '-t', cx2.tmux.pane, 'C-c']);
+    await until('cx2', (x) => x.state === 'exited');
+    const no = await env.amux(['resume', 'cx2'], { cwd: repo });
+    assert.equal(no.code, 1);
+    assert.match(no.stderr, /does not know which Codex CLI conversation/);
+    assert.match(no.stderr, /--fresh/);
   });
 
   test('adopt a pane started by plain tmux: state tracking and logs from then on', async () => {

@@ -21,11 +21,15 @@ import type { AgentProfile, ConversationProfile } from './types.js';
 
 /**
  * The sh program Codex's `notify` runs: the JSON arrives as the last argument. It records the
- * turn's end, and the payload's `thread-id` as the conversation (`notify`): the monitor keeps it
- * only when Codex has a rollout file for it (side requests such as title generation have none).
+ * turn's end, and the payload's `thread-id` as the conversation (`notify`) when Codex has a
+ * rollout file for it (side requests such as title generation have none); the monitor checks
+ * the file again before it copies the id to the record.
  */
 export function codexNotifyProgram(): string {
-  return conversationRecorder('case "$1" in *agent-turn-complete*) e=agent-turn-complete;; *) exit 0;; esac; j=$1', 'thread-id', 'notify', { withEvent: true });
+  // Only a thread with a rollout file is the conversation (checked in Codex's own environment,
+  // so CODEX_HOME is the one it uses): a later side request must not replace the main thread.
+  const verify = 'set -- "${CODEX_HOME:-$HOME/.codex}"/sessions/*/*/*/rollout-*-"$id".jsonl; [ -e "$1" ] || id=';
+  return conversationRecorder('case "$1" in *agent-turn-complete*) e=agent-turn-complete;; *) exit 0;; esac; j=$1', 'thread-id', 'notify', { withEvent: true, verify });
 }
 
 /** The rollout file of thread `id` under `$CODEX_HOME/sessions/YYYY/MM/DD/`, or null. */

@@ -31,7 +31,7 @@ export function findPane(rows: PaneRow[], ref: string): PaneRow {
   }
   const m = /^(.+?)(?::(\d+)(?:\.(\d+))?)?$/.exec(ref);
   const inSession = rows.filter((r) => r.sessionName === m?.[1]);
-  if (!m || inSession.length === 0) throw new NotFoundError(`no pane "${ref}" on this tmux server (give %ID, SESSION:WINDOW.PANE, or a session with one pane; tmux list-panes -a shows them)`);
+  if (!m || inSession.length === 0) throw new NotFoundError(`no pane "${ref}" on this tmux server (give %ID, SESSION:WINDOW.PANE, or a session with one pane)`);
   const hits = inSession.filter((r) => (m[2] === undefined || r.windowIndex === Number(m[2])) && (m[3] === undefined || r.paneIndex === Number(m[3])));
   if (hits.length === 1) return hits[0]!;
   if (hits.length === 0) throw new NotFoundError(`no pane "${ref}" on this tmux server`);

@@ -53,10 +53,17 @@ export function jsonFieldSh(v: string, key: string, chars = 'A-Za-z0-9_.:-'): st
 /**
  * The sh program that records a conversation report: `setJson` is sh that puts the payload in
  * `$j`; `source` is sh for the source word (e.g. `"$src"` or `notify`). With `withEvent`, `$e`
- * (set by `setJson`) is recorded as a hook event too, in the same tmux call.
+ * (set by `setJson`) is recorded as a hook event too, in the same tmux call; `verify` can drop an
+ * id that is not the agent's conversation (it runs in the agent's environment, before anything is set).
  */
-export function conversationRecorder(setJson: string, idKey: string, source: string, opts: { sourceKey?: string; fileKey?: string; withEvent?: boolean } = {}): string {
+export function conversationRecorder(
+  setJson: string,
+  idKey: string,
+  source: string,
+  opts: { sourceKey?: string; fileKey?: string; withEvent?: boolean; /** sh that empties `$id` when it is not the agent's conversation */ verify?: string } = {},
+): string {
   const parts = [GUARD, setJson, jsonFieldSh('id', idKey)];
+  if (opts.verify) parts.push(`[ -z "$id" ] || { ${opts.verify}; }`);
   if (opts.sourceKey) parts.push(jsonFieldSh('src', opts.sourceKey));
   parts.push(opts.fileKey ? jsonFieldSh('tp', opts.fileKey, 'A-Za-z0-9_./+@:, -') : 'tp=');
   parts.push(NOW_MS);
