@@ -13,9 +13,37 @@ export function nameValues(usage: string): string {
   return usage.replace(/((?:-\w,)?--([a-z][a-z0-9-]*)) #0/g, (_m, flags: string, long: string) => `${flags} ${long.replace(/-/g, '_').toUpperCase()}`);
 }
 
+/**
+ * The name given to a command's `Option.Rest` (`AGENT`), read from its option definitions:
+ * clipanion prints a rest argument as a bare `...` whatever its name.
+ */
+export function restName(command: unknown): string | undefined {
+  const Cls = typeof command === 'function' ? command : (command as { constructor?: unknown } | null)?.constructor;
+  if (typeof Cls !== 'function') return undefined;
+  let found: string | undefined;
+  const builder = { addRest: (o: { name?: string }) => (found = o.name), addPositional() {}, addOption() {}, addProxy() {} };
+  try {
+    for (const v of Object.values(new (Cls as new () => object)())) {
+      const def = (v as { definition?: unknown } | null)?.definition;
+      if (typeof def === 'function') def.call(v, builder, '');
+      if (found) return found;
+    }
+  } catch {
+    /* not a command class we can read: keep clipanion's usage */
+  }
+  return undefined;
+}
+
 class AmuxCli extends Cli {
   override usage(...args: Parameters<Cli['usage']>): string {
-    return nameValues(super.usage(...args));
+    const text = nameValues(super.usage(...args));
+    const rest = restName(args[0]);
+    return rest ? text.replace(/^(\s*\$ amux .*?) \.\.\.$/m, `$1 [${rest}...]`) : text;
+  }
+
+  /** A syntax error quotes the usage of the candidate commands: name their values too. */
+  override error(...args: Parameters<Cli['error']>): string {
+    return nameValues(super.error(...args));
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `amux connect`: the picker driven with keys in a real tmux pane, straight connects by name and
- * id, --print / --json for scripts, and attaching (switch-client) inside tmux.
+ * id, --print / --json for scripts, and attaching (a popup) inside tmux.
  */
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -138,7 +138,7 @@ describe('amux connect', () => {
     assert.match(r.stderr, /needs a terminal/);
   });
 
-  test('Enter attaches: inside tmux on the same server it switches the client', async () => {
+  test('Enter attaches: inside tmux it opens the session in a popup over the client', async () => {
     const outer = env.extraSocket('couter');
     const p = inPane('pick5', []);
     try {
@@ -149,7 +149,8 @@ describe('amux connect', () => {
       const selected = p.screen().split('\n').find((l) => l.startsWith('▶ '))!;
       const name = ['first', 'second', 'third'].find((n) => selected.includes(n))!;
       p.keys('Enter');
-      assert.ok(await waitFor(() => clients().includes(`amux-${name}`), 5000), `switched to amux-${name}: ${clients().join(',')}`);
+      assert.ok(await waitFor(() => clients().includes(`amux-${name}`), 5000), `a popup client on amux-${name}: ${clients().join(',')}`);
+      assert.ok(clients().includes('pick5'), "the person's own client stays where it was");
     } finally {
       p.kill();
       try {

@@ -3,6 +3,8 @@
  * AMUX_HOME and XDG dirs in a temp folder, and runs the compiled CLI as a user would.
  * Only servers started here are ever killed, by their socket.
  */
+import { withSharedSync } from '../src/tmux/gate.ts';
+import { socketLabel } from '../src/tmux/exec.ts';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, writeFileSync, realpathSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,9 +90,12 @@ export class TestEnv {
     return JSON.parse(r.stdout) as T;
   }
 
-  /** tmux on this test's private server. */
+  /**
+   * tmux on this test's private server. It takes the connect gate like every amux command does:
+   * a `kill-session` while the monitor's control client connects can crash tmux 3.3a (gate.ts).
+   */
   tmux(args: string[], input?: string): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', input, env: this.env });
+    return withSharedSync(socketLabel({ name: this.socket }, this.env), () => execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', input, env: this.env }));
   }
 
   tryTmux(args: string[]): string | null {

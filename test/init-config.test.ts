@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestEnv, CLI, type RunResult } from './helpers.ts';
+import { TestEnv, CLI, ROOT, type RunResult } from './helpers.ts';
 import { validateConfigText } from '../src/config/validate.ts';
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -79,7 +79,12 @@ describe('amux init', () => {
       assert.match(r.stdout, new RegExp(`wrote ${esc(file)} \\(template ${t}\\)`));
       const text = readFileSync(file, 'utf8');
       const schema = /^# yaml-language-server: \$schema=(\S+)$/m.exec(text)?.[1];
-      assert.ok(schema && existsSync(schema.startsWith('/') ? schema : join(repo, '.amux', schema)), `schema ${schema} exists`);
+      // Never an absolute path into this machine's install: it breaks once committed. The project
+      // is outside amux's tree here, so a copy sits beside the config.
+      assert.equal(schema, 'config.schema.json');
+      assert.doesNotMatch(text, /\$schema=\//);
+      assert.equal(readFileSync(join(repo, '.amux', schema), 'utf8'), readFileSync(join(ROOT, 'templates', 'config.schema.json'), 'utf8'));
+      assert.match(r.stdout, /wrote .*config\.schema\.json \(the schema editors check the config against; commit it with the config\)/);
       assert.deepEqual(validateConfigText(text, file), []);
       const v = await env.amux(['config', 'validate'], { cwd: repo });
       assert.equal(v.code, 0, v.stderr);

@@ -28,7 +28,13 @@ describe('ecosystem manners', () => {
       assert.equal(r.code, 0, `${v} --help: ${r.stderr}`);
       assert.match(r.stdout, /Examples/i, `${v} --help shows examples`);
       assert.doesNotMatch(r.stdout, /#0/, `${v} --help names option values`);
+      assert.doesNotMatch(r.stdout, /^\s*\$ amux .* \.\.\.$/m, `${v} --help names its rest arguments`);
     }
+    assert.match((await env.amux(['run', '--help'])).stdout, /\$ amux run \[AGENT\.\.\.\]/);
+    assert.match((await env.amux(['keys', '--help'])).stdout, /\$ amux keys <SESSION> <KEY> \[KEY\.\.\.\]/);
+    const bad = await env.amux(['run', '--bogus']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--workspace WORKSPACE/, 'a syntax error names option values too');
     const top = await env.amux(['--help']);
     assert.equal(top.code, 0);
     for (const v of ['run', 'ps', 'send', 'await', 'tui']) assert.match(top.stdout, new RegExp(`amux ${v}`));
@@ -125,7 +131,7 @@ describe('ecosystem manners', () => {
     assert.match(text, /^set -g mouse on$/m);
     assert.match(text, /# >>> amux statusline >>>[\s\S]*status-right "#\{\?#\{@amux_summary\}/);
     // the persisted block is valid tmux config
-    execFileSync('tmux', ['-L', env.socket, 'source-file', conf], { env: env.env });
+    env.tmux(['source-file', conf]);
     const u = await env.amux(['statusline', 'uninstall', '--persist']);
     assert.equal(u.code, 0, u.stderr);
     assert.equal(readFileSync(conf, 'utf8'), 'set -g mouse on\n');

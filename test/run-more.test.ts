@@ -81,7 +81,7 @@ describe('attach inside tmux', () => {
     await env.cleanup();
   });
 
-  test('switch-client moves the attached client to the session', async () => {
+  test('inside tmux, attach opens a popup that closes on detach; --switch moves the client instead', async () => {
     assert.equal((await env.amux(['run', '-c', 'sleep 120', '--name', 'target'])).code, 0);
     // A real client: `tmux attach` to a home session, running in a pane of a second (outer) server.
     env.tmux(['new-session', '-d', '-s', 'home', '-x', '100', '-y', '30']);
@@ -93,14 +93,23 @@ describe('attach inside tmux', () => {
         .split('\n')
         .filter((l) => l.startsWith('0 '))
         .map((l) => l.slice(2))
+        .sort()
         .join(',');
     assert.ok(await waitFor(() => clientOn() === 'home'), `client attached to home; outer pane shows: ${outer.tmux(['capture-pane', '-p', '-t', '=term:'])}`);
     // Inside the home session, run `amux attach target` as a user would.
-    const cmd = `AMUX_TMUX_SOCKET=${env.socket} AMUX_HOME=${env.home} XDG_CONFIG_HOME=${env.env.XDG_CONFIG_HOME} ${process.execPath} ${CLI} attach target`;
-    env.tmux(['send-keys', '-t', '=home:', '-l', cmd]);
-    env.tmux(['send-keys', '-t', '=home:', 'Enter']);
-    const moved = await waitFor(() => clientOn() === 'amux-target', 10_000);
-    assert.ok(moved, `client moved to amux-target (on ${clientOn()})`);
+    const attach = (...extra: string[]) => {
+      const cmd = `AMUX_TMUX_SOCKET=${env.socket} AMUX_HOME=${env.home} XDG_CONFIG_HOME=${env.env.XDG_CONFIG_HOME} ${process.execPath} ${CLI} attach target ${extra.join(' ')}`;
+      env.tmux(['send-keys', '-t', '=home:', '-l', cmd]);
+      env.tmux(['send-keys', '-t', '=home:', 'Enter']);
+    };
+    attach();
+    // A popup over the person's client holds a second client, on the target; theirs stays home.
+    assert.ok(await waitFor(() => clientOn() === 'amux-target,home', 10_000), `a popup client on amux-target (clients on ${clientOn()})`);
+    // prefix d, typed at the person's terminal, detaches the popup's client: they are back home.
+    outer.tmux(['send-keys', '-t', '=term:', 'C-b', 'd']);
+    assert.ok(await waitFor(() => clientOn() === 'home', 10_000), `back home after detaching (clients on ${clientOn()})`);
+    attach('--switch');
+    assert.ok(await waitFor(() => clientOn() === 'amux-target', 10_000), `--switch moved the client to amux-target (on ${clientOn()})`);
   });
 });
 

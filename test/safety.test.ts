@@ -21,7 +21,7 @@ describe('hostile folder names and AMUX_HOME paths are never tmux formats', () =
   const env = new TestEnv('fmt');
   after(() => env.cleanup());
 
-  const FOLDERS = ['x#(cd;touch PWNED)y', 'C#Sharp', 'notes#Todo', 'x##y', 'a#Sb', 'x#{session_name}y', 'semi;colon', 'sp ace', `quo'te"s`, '#{?pane_dead,a,b}'];
+  const FOLDERS = ['x#(cd;touch PWNED)y', 'C#Sharp', 'notes#Todo', 'x##y', 'a#Sb', 'x#{session_name}y', 'semi;colon', 'sp ace', `quo'te"s`, '#{?pane_dead,a,b}', 'a#[b', 'x##[fg=red]y', '#[', 'p#l:[q'];
 
   test('run, ps, capture, logs, stop and rm work in every folder, and nothing runs', async () => {
     let i = 0;
@@ -49,7 +49,7 @@ describe('hostile folder names and AMUX_HOME paths are never tmux formats', () =
   });
 
   test('an AMUX_HOME with #S and #(…) in its path still logs every byte', async () => {
-    const home = join(env.dir, 'home#S#(cd;touch PWNED2)');
+    const home = join(env.dir, 'home#S#(cd;touch PWNED2)#[x');
     // No second monitor (it would live under the odd home) for this one launch.
     const r = await env.amux(['run', '-c', 'echo in-odd-home; sleep 60', '--name', 'oddhome'], { env: { AMUX_HOME: home, AMUX_NO_DAEMON: '1' } });
     assert.equal(r.code, 0, r.stderr);

@@ -205,6 +205,31 @@ describe('amux tui', () => {
     await tui.waitScreen(() => !!tui.row('alpha') && !!tui.row('beta') && !!tui.row('victim'), 'all sessions again');
   });
 
+  test('after a filter is cleared in a short window, the selected row is on screen and the position shown', async () => {
+    const fill = await env.amux(['run', '-c', 'sleep 300', '--tag', 'fill', '--count', '5', '--json']);
+    assert.equal(fill.code, 0, fill.stderr);
+    // The rows in their order, at full size.
+    const names = () => tui.lines().filter((l) => /^(▶ | {2})\S+ \S/.test(l) && !/STATE/.test(l)).map((l) => l.slice(2).trim().split(/\s+/)[1]!);
+    await tui.waitScreen(() => names().length >= 8, 'eight rows');
+    const last = names().at(-1)!;
+    // A window so short that the table shows fewer rows than there are.
+    env.tmux(['resize-window', '-t', tui.target, '-x', '120', '-y', '12']);
+    await tui.waitScreen((s) => / \d+–\d+ of \d+/.test(s), 'the scroll position, since not every row fits');
+    await tui.select(names()[0]!);
+    tui.keys('/');
+    await tui.waitScreen((s) => s.includes('filter'), 'the filter prompt');
+    tui.type(last);
+    tui.keys('Enter');
+    await tui.waitScreen(() => new RegExp(`\\b${last}\\b`).test(tui.selectedRow() ?? ''), `${last} alone, selected`);
+    tui.keys('Escape');
+    await tui.waitScreen((s) => s.includes('filter cleared'), 'the filter cleared');
+    // The last row is still the selection, and it is drawn (not scrolled out of view).
+    await tui.waitScreen(() => new RegExp(`\\b${last}\\b`).test(tui.selectedRow() ?? ''), `${last} still selected and visible`);
+    assert.match(tui.screen(), / \d+–\d+ of 8\b/, 'the position in the table is shown');
+    env.tmux(['resize-window', '-t', tui.target, '-x', '120', '-y', '40']);
+    assert.equal((await env.amux(['rm', '--tag', 'fill', '--force', '--yes'])).code, 0);
+  });
+
   test('s sends a prompt that arrives in the selected pane', async () => {
     await tui.select('beta');
     tui.keys('s');
@@ -355,7 +380,7 @@ describe('amux tui', () => {
     env.tmux(['resize-window', '-t', tui.target, '-x', '120', '-y', '40']);
   });
 
-  test('Enter switches the attached client to the session (inside tmux, same server)', async () => {
+  test('Enter opens the session in a popup (inside tmux, same server); detaching comes back to the TUI', async () => {
     const outer = env.extraSocket('outer');
     try {
       execFileSync('tmux', ['-L', outer, 'new-session', '-d', '-x', '130', '-y', '45', `env -u TMUX tmux -L ${env.socket} attach-session -t ${q(tui.target)}`], { env: env.env });
@@ -363,9 +388,13 @@ describe('amux tui', () => {
       assert.ok(attached, 'a client is attached to the TUI session');
       await tui.select('alpha');
       tui.keys('Enter');
-      const switched = await waitFor(() => (env.tryTmux(['list-clients', '-F', '#{client_session}']) ?? '').split('\n').includes('amux-alpha'), 5000);
-      assert.ok(switched, `the client switched to amux-alpha: ${env.tryTmux(['list-clients', '-F', '#{client_session}'])}`);
-      await tui.waitScreen((s) => s.includes('switched to alpha'), 'the status line');
+      const on = () => (env.tryTmux(['list-clients', '-F', '#{client_control_mode} #{client_session}']) ?? '').split('\n').filter((l) => l.startsWith('0 ')).map((l) => l.slice(2)).sort();
+      const popped = await waitFor(() => on().includes('amux-alpha'), 5000);
+      assert.ok(popped, `a popup client on amux-alpha: ${on().join(',')}`);
+      assert.ok(on().includes(tui.name), 'the client running the TUI stays on it');
+      execFileSync('tmux', ['-L', outer, 'send-keys', '-t', '=0:', 'C-b', 'd'], { env: env.env });
+      assert.ok(await waitFor(() => !on().includes('amux-alpha'), 5000), `the popup closed on detach: ${on().join(',')}`);
+      await tui.waitScreen((s) => s.includes('back from alpha'), 'the status line');
     } finally {
       try {
         execFileSync('tmux', ['-L', outer, 'kill-server'], { stdio: 'ignore' });

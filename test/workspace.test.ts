@@ -378,12 +378,18 @@ describe('workspaces (ws)', () => {
     assert.equal(rm.code, 0, rm.stderr);
     assert.match(rm.stdout, /already gone/);
 
+    // A worktree of the user's own (not amux's), deleted by hand too (`ws rm` above ran git's prune itself).
+    git(dir, 'worktree', 'add', '-q', '-b', 'mine', join(dir, '..', 'mine-wt'));
+    rmSync(join(dir, '..', 'mine-wt'), { recursive: true, force: true });
     const p = await ws(['prune'], dir);
     assert.equal(p.code, 0, p.stderr);
     assert.match(p.stdout, /pruned workspace gone \(directory .* was gone\); deleted branch amux\/gone/);
     assert.match(p.stdout, /pruned workspace kept .*kept branch amux\/kept: 1 commit not merged anywhere/);
+    // git's own report becomes a sentence about the user's worktree only; amux's are said once.
+    assert.match(p.stdout, /^forgot git worktree mine-wt \(not an amux workspace\): gitdir file points to non-existent location$/m);
+    assert.doesNotMatch(p.stdout, /Removing|git:|worktree gone/);
     assert.deepEqual(await list(dir), []);
-    assert.deepEqual(branches(dir), ['amux/kept', 'main']);
+    assert.deepEqual(branches(dir), ['amux/kept', 'main', 'mine'], "the user's own branch is never touched");
     assert.ok(!git(dir, 'worktree', 'list', '--porcelain').includes('prunable'));
     const again = await ws(['prune'], dir);
     assert.equal(again.code, 0);

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand, jsonOption } from './base.js';
 import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
-import { listViews, resolveView } from '../core/sessions.js';
+import { attachView, listViews, resolveView } from '../core/sessions.js';
 import { viewJson, type SessionView } from '../state/model.js';
 
 export class ConnectCommand extends AmuxCommand {
@@ -11,7 +11,7 @@ export class ConnectCommand extends AmuxCommand {
     details: `
       Without SESSION, shows a picker over every session on the tmux server (waiting and stuck first): \`j\`/\`k\` or the arrows move, \`/\` filters, \`Enter\` connects, \`q\` or \`Esc\` cancels (exit code 1).
 
-      Connecting attaches: inside tmux on the same server it switches your client; inside another tmux it opens a popup; outside tmux it attaches (detach to come back).
+      Connecting attaches: inside tmux it opens the session in a popup over your client (detach with prefix d to close it and come back); outside tmux it attaches.
 
       \`--print\` prints the chosen session's name instead, and \`--json\` its JSON (as in \`amux ps --json\`), for scripts: the picker draws on the terminal, the answer goes to stdout.
     `,
@@ -32,7 +32,6 @@ export class ConnectCommand extends AmuxCommand {
   async run(): Promise<number> {
     if (this.session !== undefined && this.sessionId !== undefined) throw new UsageError('give either SESSION or --session-id, not both');
     const ctx = await this.core();
-    const server = ctx.server;
     const { views } = await listViews(ctx, { all: true });
 
     let chosen: SessionView | null;
@@ -64,9 +63,7 @@ export class ConnectCommand extends AmuxCommand {
       this.out(chosen.record.name);
       return 0;
     }
-    if (chosen.state === 'lost') throw new AmuxError(`${chosen.record.name} is lost: tmux no longer has it (amux rm ${chosen.record.name} to forget it)`);
-    const { attachTo } = await import('../session/attach.js');
-    return attachTo(server, chosen.record);
+    return (await attachView(ctx, chosen)).code;
   }
 }
 

@@ -38,7 +38,7 @@ export class InitCommand extends AmuxCommand {
 
   async run(): Promise<number> {
     const { findGitRoot, CONFIG_NAMES } = await import('../config/load.js');
-    const { templateText } = await import('../config/templates.js');
+    const { templateText, ensureSchemaCopy } = await import('../config/templates.js');
     const gitRoot = findGitRoot(process.cwd());
     const root = gitRoot ?? process.cwd();
     const dir = join(root, '.amux');
@@ -57,6 +57,8 @@ export class InitCommand extends AmuxCommand {
     writeFileSync(tmp, text);
     renameSync(tmp, file);
     this.out(`wrote ${file} (template ${this.template})`);
+    const schema = ensureSchemaCopy(dir);
+    if (schema) this.out(`wrote ${schema} (the schema editors check the config against; commit it with the config)`);
 
     this.updateGitignore(root, gitRoot !== null);
     this.out('next: amux config show (what is in effect) · amux config edit · amux run claude');

@@ -74,8 +74,8 @@ export class RunCommand extends AmuxCommand {
     const spec = this.command === undefined && positional.length === 1 ? config.agents[positional[0]!] : undefined;
     const wantAttach = this.attach ?? (spec?.params.autoAttach === true && !spec?.params.detached);
     if (wantAttach && !this.detach && res.records.length === 1 && process.stdout.isTTY) {
-      const { attachTo } = await import('../session/attach.js');
-      return attachTo(ctx.server, res.records[0]!);
+      const { attachView, resolveView } = await import('../core/sessions.js');
+      return (await attachView(ctx, await resolveView(ctx, res.records[0]!.id))).code;
     }
     return 0;
   }

@@ -1,5 +1,5 @@
 /** The config templates shipped in `templates/` (used by `amux init` and `amux config edit`). */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { PACKAGE_ROOT } from '../util/root.js';
 import { UsageError } from '../util/errors.js';
@@ -27,13 +27,34 @@ export function templateNames(): string[] {
 
 const SCHEMA_LINE = /^# yaml-language-server: \$schema=.*$/m;
 
-/** The `$schema` reference for a config written into `configDir`: relative when it can be, else absolute. */
+/** The name of the schema's copy beside a config that cannot reach the installed one. */
+export const SCHEMA_COPY = 'config.schema.json';
+
+/**
+ * The `$schema` reference for a config written into `configDir`: the installed schema, relative,
+ * when it is inside the same project tree (e.g. node_modules/amux); otherwise a copy beside the
+ * config (`ensureSchemaCopy`), since an absolute path into one machine's install breaks for
+ * everyone else once the config is committed.
+ */
 export function schemaRef(configDir: string): string {
-  const schema = schemaPath();
-  const rel = relative(configDir, schema);
-  // Relative only inside the same project tree (e.g. node_modules/amux), never `../../..` out of it.
+  const rel = relative(configDir, schemaPath());
   const ups = rel.split(sep).filter((p) => p === '..').length;
-  return !isAbsolute(rel) && ups <= 1 ? rel.split(sep).join('/') : schema;
+  return !isAbsolute(rel) && ups <= 1 ? rel.split(sep).join('/') : SCHEMA_COPY;
+}
+
+/** Writes (or refreshes) the schema's copy beside the config when `schemaRef` needs it; its path, or null. */
+export function ensureSchemaCopy(configDir: string): string | null {
+  if (schemaRef(configDir) !== SCHEMA_COPY) return null;
+  const file = join(configDir, SCHEMA_COPY);
+  const text = readFileSync(schemaPath(), 'utf8');
+  let old: string | null = null;
+  try {
+    old = readFileSync(file, 'utf8');
+  } catch {
+    /* not there yet */
+  }
+  if (old !== text) writeFileSync(file, text);
+  return file;
 }
 
 /**

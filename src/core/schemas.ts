@@ -325,11 +325,11 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
     input: obj({}),
     output: obj(
       {
-        git: arr(str('a line git worktree prune reported')),
+        forgotten: arr(obj({ worktree: str('its name under .git/worktrees'), reason: str('why git forgot it') }, ['worktree', 'reason'])),
         removed: arr(obj({ name: str(), path: str(), ...BRANCH_FATE }, ['name', 'path', 'branch', 'deletedBranch', 'keptBranch'])),
         broken: arr(str('a workspace left alone: its directory is not a git worktree')),
       },
-      ['git', 'removed', 'broken'],
+      ['forgotten', 'removed', 'broken'],
     ),
   },
   delegate: {

@@ -1,13 +1,17 @@
 /**
- * Attaching a person's terminal to a session, the way the situation asks: `switch-client` inside
- * tmux on the same server; a popup on the user's own server holding a nested client of ours when
- * amux uses another server; a plain attach outside tmux (or when there is no client to show a
- * popup on). One implementation for `amux attach`, `run`, `connect` and the TUI.
+ * Attaching a person's terminal to a session, the way the situation asks. Inside tmux: a popup
+ * over the client we run in, holding a nested client of amux's server (the same server or
+ * another), so detaching (prefix d) closes the popup and leaves the person where they were —
+ * measured on tmux 3.3a: the popup takes the prefix key, the outer client stays. `switch` asks
+ * for `switch-client` instead (prefix L, tmux's last-session key, goes back). Outside tmux, or
+ * with no client to show a popup on: a plain attach in this terminal. One implementation for
+ * `amux attach`, `run`, `connect` and the TUI. (display-popup runs its command as given: no format expansion.)
  */
 import { Server } from './server.js';
 import { resolveSocket, runInTerminal, socketLabel, tmuxProcess, type TmuxProcess } from './exec.js';
 import { AmuxError } from '../util/errors.js';
 import { shQuote } from '../util/quote.js';
+import { messageLiteral } from './formats.js';
 
 /** Whether the tmux client we run inside ($TMUX) talks to `server`. */
 export function insideSameServer(server: Server, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -19,6 +23,8 @@ export function insideSameServer(server: Server, env: NodeJS.ProcessEnv = proces
 export interface AttachOptions {
   /** A read-only client (the popup's and the plain attach). */
   readOnly?: boolean;
+  /** Inside tmux on the same server: switch the client instead of opening a popup. */
+  switch?: boolean;
   /**
    * Hands the terminal to a tmux client until it exits; resolves to its exit code. The default
    * runs it with inherited stdio and needs stdin to be a terminal; a full-screen program passes
@@ -34,6 +40,12 @@ export interface AttachResult {
   code: number;
 }
 
+async function switchTo(server: Server, sessionId: string): Promise<AttachResult> {
+  await server.run(['switch-client', '-t', sessionId]);
+  await server.run(['display-message', '-d', '4000', messageLiteral('amux: prefix L goes back to the session you came from')]).catch(() => undefined);
+  return { how: 'switched', code: 0 };
+}
+
 export async function attachSession(server: Server, sessionId: string, opts: AttachOptions = {}): Promise<AttachResult> {
   const env = process.env;
   const attach = ['attach-session', ...(opts.readOnly ? ['-r'] : []), '-t', sessionId];
@@ -41,20 +53,19 @@ export async function attachSession(server: Server, sessionId: string, opts: Att
   const childEnv = { ...env };
   delete childEnv.TMUX;
   if (env.TMUX) {
-    if (insideSameServer(server, env)) {
-      await server.run(['switch-client', '-t', sessionId]);
-      return { how: 'switched', code: 0 };
-    }
-    // amux's server is not the one we run in: a popup on ours holds a nested client of amux's.
+    const same = insideSameServer(server, env);
+    if (same && opts.switch) return switchTo(server, sessionId);
+    // A popup on the server we run in holds a nested client of amux's server; it closes on detach.
     const nested = tmuxProcess(server.socket, attach, childEnv);
     const inner = ['env', '-u', 'TMUX', nested.file, ...nested.args].map(shQuote).join(' ');
-    const outer = new Server(resolveSocket({ TMUX: env.TMUX }));
-    const popped = await outer.run(['display-popup', '-E', '-w', '90%', '-h', '90%', inner]).then(
+    const outer = same ? server : new Server(resolveSocket({ TMUX: env.TMUX }));
+    const popped = await outer.run(['display-popup', '-E', '-B', '-w', '100%', '-h', '100%', inner]).then(
       () => true,
       () => false,
     );
     if (popped) return { how: 'popup', code: 0 };
-    // No client to show a popup on: attach in this terminal instead, as outside tmux.
+    // No client to show a popup on: switch when we can, else attach in this terminal.
+    if (same) return switchTo(server, sessionId);
   }
   const client = tmuxProcess(server.socket, attach, childEnv);
   if (opts.handOver) return { how: 'attached', code: await opts.handOver(client) };

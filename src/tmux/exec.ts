@@ -68,6 +68,8 @@ export type TmuxCommand = readonly string[];
 /** Commands that only read: safe to repeat when the client lost a server that was starting. */
 const READ_ONLY = new Set(['list-panes', 'list-sessions', 'list-windows', 'list-clients', 'show-options', 'display-message', 'capture-pane', 'has-session']);
 const RACY = /server exited unexpectedly|lost server/i;
+/** Sends no notification, and blocks until a person closes it: never holds the connect gate. */
+const INTERACTIVE = new Set(['display-popup']);
 
 /**
  * One client's command line for a sequence of commands. tmux ends a command at an argument that
@@ -86,6 +88,7 @@ export function commandLine(commands: readonly TmuxCommand[]): string[] {
 /** Runs a sequence of tmux commands in one client process; resolves to their joined stdout. */
 export async function execTmux(socket: SocketChoice, commands: readonly TmuxCommand[], opts: ExecOptions = {}): Promise<string> {
   if (commands.every((c) => READ_ONLY.has(c[0] ?? ''))) return execRead(socket, commands, opts);
+  if (commands.every((c) => INTERACTIVE.has(c[0] ?? ''))) return execOnce(socket, commands, opts);
   // A command that changes the server never runs while a control client connects (see gate.ts).
   return withShared(socketLabel(socket), () => execOnce(socket, commands, opts));
 }

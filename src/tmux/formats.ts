@@ -6,11 +6,20 @@ export const SEP = '\x1f';
 
 /**
  * Makes text literal where tmux expands formats: `new-session -c`, `respawn-pane -c`, the
- * `pipe-pane` command, `display-message` text. tmux turns `##` into `#`, so `#(cmd)`, `#S` and
- * `#{...}` in a folder name or a message stay text and never run.
+ * `pipe-pane` command, `-F` templates. tmux turns `##` into `#`, so `#(cmd)`, `#S` and
+ * `#{...}` in a folder name or a message stay text and never run. One exception in tmux's
+ * expander (format.c): a run of `#`s followed by `[` is a style and is copied through whole, so
+ * `##[` would stay `##[`, and `new-session -c` would get a folder that does not exist (tmux then
+ * starts the pane in its client's folder: another session's, under concurrency). The `[` after
+ * a `#` is therefore given as `#{l:[}`, a literal that expands to `[`.
  */
 export function formatLiteral(text: string): string {
-  return text.replaceAll('#', '##');
+  return text.replaceAll('#', '##').replaceAll('#[', '##{l:[}');
+}
+
+/** `display-message` also expands strftime sequences (`%S`, `%%`): its text needs both. */
+export function messageLiteral(text: string): string {
+  return formatLiteral(text).replaceAll('%', '%%');
 }
 
 /** Field name → tmux format. Order matters only for parsing; the free-text fields go last. */

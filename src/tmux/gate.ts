@@ -81,26 +81,47 @@ function held(path: string): boolean {
   return false;
 }
 
+/** One try at entering shared: the marker stays when no control client is connecting. */
+function enterShared(dir: string, mine: string, deadline: number): boolean {
+  mark(mine);
+  if (!held(join(dir, EXCLUSIVE)) || Date.now() > deadline) return true;
+  unmark(mine);
+  return false;
+}
+
+function sharedMarker(serverLabel: string): { dir: string; mine: string } | null {
+  try {
+    const dir = gateDir(serverLabel);
+    return { dir, mine: join(dir, `s.${process.pid}.${Math.random().toString(36).slice(2, 10)}`) };
+  } catch {
+    return null; // no state folder to coordinate in: go on as before
+  }
+}
+
 /** Runs `fn` while no control client of this server is connecting. */
 export async function withShared<T>(serverLabel: string, fn: () => Promise<T>): Promise<T> {
-  let dir: string;
-  try {
-    dir = gateDir(serverLabel);
-  } catch {
-    return fn(); // no state folder to coordinate in: go on as before
-  }
-  const mine = join(dir, `s.${process.pid}.${Math.random().toString(36).slice(2, 10)}`);
+  const m = sharedMarker(serverLabel);
+  if (!m) return fn();
   const deadline = Date.now() + MAX_WAIT_MS;
-  for (;;) {
-    mark(mine);
-    if (!held(join(dir, EXCLUSIVE)) || Date.now() > deadline) break;
-    unmark(mine);
-    await sleep(5 + Math.random() * 10);
-  }
+  while (!enterShared(m.dir, m.mine, deadline)) await sleep(5 + Math.random() * 10);
   try {
     return await fn();
   } finally {
-    unmark(mine);
+    unmark(m.mine);
+  }
+}
+
+/** `withShared` for synchronous callers (a test harness's `execFileSync('tmux', …)`). */
+export function withSharedSync<T>(serverLabel: string, fn: () => T): T {
+  const m = sharedMarker(serverLabel);
+  if (!m) return fn();
+  const deadline = Date.now() + MAX_WAIT_MS;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  while (!enterShared(m.dir, m.mine, deadline)) Atomics.wait(nap, 0, 0, 5 + Math.random() * 10);
+  try {
+    return fn();
+  } finally {
+    unmark(m.mine);
   }
 }
 

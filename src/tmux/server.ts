@@ -1,7 +1,7 @@
 import { socketLabel, describeSocket, type SocketChoice } from './exec.js';
 import { ControlEngine, ExecEngine, type Engine, type RunOptions, type TmuxCommand } from './engine.js';
 import type { ControlClient } from './control.js';
-import { PANE_FORMAT, formatLiteral, parsePaneRows, type PaneRow } from './formats.js';
+import { PANE_FORMAT, formatLiteral, messageLiteral, parsePaneRows, type PaneRow } from './formats.js';
 import { TmuxError, TmuxObjectNotFoundError, ServerNotRunningError, isNoObject, duplicateAsTaken } from './errors.js';
 import { exactSession } from './names.js';
 import type { GlobalOption, PaneOption, SessionOption, WindowOption } from './options.js';
@@ -134,7 +134,7 @@ export class Server {
 
   /** Shows `text` (never expanded as a format) in one client's status line for `durationMs`. */
   displayMessage(clientName: string, text: string, durationMs: number): Promise<string> {
-    return this.run(['display-message', '-c', clientName, '-d', String(durationMs), formatLiteral(text)]);
+    return this.run(['display-message', '-c', clientName, '-d', String(durationMs), messageLiteral(text)]);
   }
 
   /**

@@ -5,7 +5,7 @@
 export const HELP_LINES = [
   '{bold}Sessions{/bold}',
   '  j / k, ↓ / ↑     move the selection         g / G   first / last',
-  '  Enter            attach (inside tmux: switch or popup; detach to return)',
+  '  Enter            attach (inside tmux: a popup; detach to return)',
   '  n                new session (agent, workspace, optional prompt)',
   '  s                send a prompt to the selected session',
   '  y                answer yes to a waiting dialog (1 for Claude, y for others)',

@@ -549,8 +549,8 @@ async function removeNow(ctx: RepoContext, st: WorkspaceStatus, force: boolean):
 }
 
 export interface PruneResult {
-  /** What `git worktree prune` reported. */
-  git: string[];
+  /** Other git worktrees (not amux workspaces) that `git worktree prune` forgot, and why. */
+  forgotten: { worktree: string; reason: string }[];
   removed: { name: string; path: string; branch: string; deletedBranch: boolean; keptBranch: string | null }[];
   /** Workspaces whose directory is there but unknown to git: left alone. */
   broken: string[];
@@ -565,11 +565,14 @@ export async function pruneWorkspaces(config: AmuxConfig): Promise<PruneResult> 
   const before = await readWorkspaces(ctx);
   const r = await git(ctx.mainTop, ['worktree', 'prune', '--verbose']);
   if (r.code !== 0) throw new AmuxError(`git worktree prune failed: ${gitMessage(r)}`);
+  const missing = new Set(before.filter((w) => w.state === 'missing').map((w) => basename(w.path)));
   const res: PruneResult = {
-    git: (r.stdout + r.stderr)
+    // git says `Removing worktrees/NAME: REASON` for each; amux's own workspaces are reported below.
+    forgotten: (r.stdout + r.stderr)
       .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean),
+      .map((l) => /^Removing (?:worktrees\/)?(.+?): (.+)$/.exec(l.trim()))
+      .filter((m): m is RegExpExecArray => m !== null && !missing.has(m[1]!))
+      .map((m) => ({ worktree: m[1]!, reason: m[2]! })),
     removed: [],
     broken: before.filter((w) => w.state === 'broken').map((w) => w.name),
   };

@@ -31,7 +31,7 @@ export class ConfigEditCommand extends AmuxCommand {
     const { spawnSync } = await import('node:child_process');
     const { findProjectConfig, findGitRoot, userConfigFile, validateConfigText, formatIssue } = await import('../../config/load.js');
     const { userConfigDir } = await import('../../util/paths.js');
-    const { templateText } = await import('../../config/templates.js');
+    const { templateText, ensureSchemaCopy, SCHEMA_COPY } = await import('../../config/templates.js');
     const { askYesNo } = await import('../../config/ask.js');
 
     // The file to edit, and the text the copy starts from.
@@ -97,6 +97,7 @@ export class ConfigEditCommand extends AmuxCommand {
           fs.chmodSync(tmp, mode);
           fs.renameSync(tmp, file);
           this.out(`saved ${file}`);
+          if (text.includes(`$schema=${SCHEMA_COPY}`)) ensureSchemaCopy(dirname(file));
           return 0;
         }
         for (const i of issues) this.err(formatIssue(i));

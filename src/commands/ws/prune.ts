@@ -25,13 +25,13 @@ export class WsPruneCommand extends AmuxCommand {
       this.json(r);
       return 0;
     }
-    for (const l of r.git) this.out(`git: ${l}`);
+    for (const f of r.forgotten) this.out(`forgot git worktree ${f.worktree} (not an amux workspace): ${f.reason}`);
     for (const w of r.removed) {
       const branch = w.deletedBranch ? `deleted branch ${w.branch}` : w.keptBranch ? `kept branch ${w.branch}: ${w.keptBranch}` : `branch ${w.branch} was already gone`;
       this.out(`pruned workspace ${w.name} (directory ${w.path} was gone); ${branch}`);
     }
     for (const b of r.broken) this.err(`left workspace ${b} alone: its directory is there but git does not know it as a worktree (amux ws rm ${b} --force removes it)`);
-    if (r.git.length === 0 && r.removed.length === 0) this.out('nothing to prune');
+    if (r.forgotten.length === 0 && r.removed.length === 0) this.out('nothing to prune');
     return 0;
   }
 }
