@@ -113,8 +113,7 @@ async function afterRelaunch(ctx: CoreContext): Promise<void> {
 async function views(ctx: CoreContext): Promise<SessionView[]> {
   const { buildViews } = await import('../state/model.js');
   const recs = ctx.registry.list().filter((r) => r.tmux.socket === ctx.server.label);
-  const panes = (await ctx.server.isRunning()) ? await ctx.server.listPanes() : [];
-  return buildViews(recs, panes);
+  return buildViews(recs, await ctx.server.listPanes());
 }
 
 export async function resumeSessions(ctx: CoreContext, input: ResumeInput): Promise<ResumeOutput> {

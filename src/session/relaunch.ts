@@ -4,6 +4,7 @@
  * the argv the caller chose (the agent's words to continue its conversation, or a fresh one).
  * The record keeps its id; its tmux ids, argv and conversation are updated.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from '../tmux/server.js';
 import { tmuxSessionName } from '../tmux/names.js';
@@ -58,6 +59,9 @@ export async function relaunch(server: Server, rec: SessionRecord, plan: Relaunc
     sessionOptions: { '@amux_session': rec.name },
     pipeTo: logWriterCommand(rec.logFile, logMaxBytes()),
     argv: launcherArgv(envFile, plan.argv),
+  }).catch((e: unknown) => {
+    rmSync(envFile, { force: true }); // the agent never sourced it: its values go now
+    throw e;
   });
   const now = new Date().toISOString();
   const next = await registry.update(rec.id, (r) => {
