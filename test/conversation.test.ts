@@ -45,7 +45,7 @@ describe('conversation reports', () => {
     const ref = parseConversationReport(words[5]);
     assert.deepEqual({ ...ref, at: undefined }, { id: '5f0c-11', source: 'clear', file: '/h/.claude/projects/-w-x/5f0c-11.jsonl', at: undefined });
     assert.equal(run(sessionStartCommand(), '{"source":"startup"}', { TMUX_PANE: '%7' }).words.length, 0, 'no id: nothing set');
-    assert.equal(run(sessionStartCommand(), json, { TMUX_PANE: undefined }).words.length, 0, 'outside tmux: nothing');
+    assert.equal(run(sessionStartCommand(), '', { TMUX_PANE: undefined }).words.length, 0, 'outside tmux: nothing');
   });
 
   test("Codex's notify records the thread only when it has a rollout (a side request's thread is not the conversation)", () => {

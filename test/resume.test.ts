@@ -110,6 +110,7 @@ describe('resume, restart, hibernate, adopt', () => {
       assert.ok(r.stateSince, 'how long ago is known');
     }
     assert.equal(lost.find((x) => x.name === 'cl')!.workspace, 'auth');
+    assert.match(lost.find((x) => x.name === 'cl')!.reason, /ago, in workspace auth, branch amux\/auth\)/, 'where it was: workspace and branch');
     const table = await env.amux(['ps', '--all'], { cwd: repo });
     assert.match(table.stdout, /^cl\s+\S+\s+claude\s+proj\s+auth\s+lost \d+s/m, table.stdout);
 

@@ -6,6 +6,7 @@ import { Registry } from '../session/registry.js';
 import type { State } from './engine.js';
 import { matchPane } from '../session/identity.js';
 import { formatAge } from '../util/duration.js';
+import { headBranch } from '../workspace/head.js';
 
 export { matchPane };
 
@@ -116,7 +117,9 @@ export function viewOf(record: SessionRecord, pane: PaneRow | null, logAt?: numb
     const seen = Math.max(out ?? 0, Date.parse(record.relaunchedAt ?? record.createdAt) || 0);
     if (seen > 0) {
       base.stateSince = seen;
-      base.reason += ` (its last sign of life was ${formatAge(now - seen)} ago); amux resume ${record.name} relaunches it`;
+      const branch = headBranch(record.cwd);
+      const where = `${record.workspace ? `workspace ${record.workspace}` : 'the main checkout'}${branch ? `, branch ${branch}` : ''}`;
+      base.reason += ` (its last sign of life was ${formatAge(now - seen)} ago, in ${where}); amux resume ${record.name} relaunches it`;
     }
   }
   return { record, pane, ...base, lastOutputAt: out };
