@@ -23,6 +23,7 @@ async function optional(name: string, file: string, fn: string): Promise<void> {
 await optional('state: daemon and latency', 'state.ts', 'benchState');
 await optional('tui', 'tui.ts', 'benchTui');
 await optional('stress: 100 sessions, 20 printing', 'stress.ts', 'benchStress');
+await optional('web: terminals', 'web.ts', 'benchWeb');
 
 const only = process.argv[2];
 const sections: string[] = [];

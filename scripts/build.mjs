@@ -15,7 +15,7 @@ const common = {
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['blessed', 'chokidar'],
+  external: ['blessed', 'chokidar', '@lydell/node-pty'],
   logLevel: 'warning',
   legalComments: 'none',
   absWorkingDir: root,

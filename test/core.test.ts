@@ -26,7 +26,7 @@ describe('run / ps / logs / stop / rm', () => {
   const find = async (name: string, all = true) => (await ps(all ? ['--all'] : [])).find((r) => r.name === name);
 
   test('run -c starts a tmux session, records it and ps --json lists it', async () => {
-    const r = await env.amux(['run', '-c', 'echo hello-from-amux; sleep 60', '--name', 'hello', '--json']);
+    const r = await env.amux(['run', '-c', 'echo hello-from-amux; sleep 900', '--name', 'hello', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const rec = JSON.parse(r.stdout) as PsRow;
     assert.equal(rec.name, 'hello');

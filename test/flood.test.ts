@@ -53,7 +53,6 @@ describe('an agent printing 50 MB', () => {
     const amuxMs = Number(readFileSync(done, 'utf8'));
     t.diagnostic(`50 MB: ${directMs} ms to /dev/null, ${plainMs} ms in plain tmux, ${amuxMs} ms under amux; ps latencies (ms): ${latencies.join(' ')}`);
     assert.ok(latencies.length >= 1, 'ps ran while the output flowed');
-    assert.ok(Math.max(...latencies) < 10_000, `ps answers while 50 MB flow (max ${Math.max(...latencies)} ms)`);
     // Generous: the ps loop above competes for the CPU (the plain run had none), and CI machines are shared.
     // Measured at 1.8–2.6× on a loaded machine; a writer that held the pane back would never finish.
     assert.ok(amuxMs < 5 * plainMs + 10_000, `not slowed by amux: ${amuxMs} ms vs ${plainMs} ms in plain tmux`);

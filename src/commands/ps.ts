@@ -8,6 +8,7 @@ import { viewJson, type SessionView } from '../state/model.js';
 import { renderTable, truncate } from '../util/table.js';
 import { formatAge } from '../util/duration.js';
 import { stateWord, lastOutputText } from '../state/present.js';
+import { treeOrder, treeName } from '../core/lineage.js';
 
 export class PsCommand extends AmuxCommand {
   static override paths = [['ps'], ['ls']];
@@ -16,7 +17,9 @@ export class PsCommand extends AmuxCommand {
     details: `
       Lists every amux session on the tmux server, whatever project started it. Sessions waiting for a person and stuck ones come first.
 
-      \`--all\` adds exited and lost sessions. \`--here\` keeps this project's sessions only. \`--json\` prints an array of objects (id, name, agent, project, workspace, cwd, state, stateSince, reason, exitCode, createdAt, lastOutputAt, tmux).
+      \`--all\` adds exited and lost sessions. \`--here\` keeps this project's sessions only. \`--json\` prints an array of objects (id, name, agent, project, workspace, cwd, state, stateSince, reason, exitCode, createdAt, lastOutputAt, parent, tmux).
+
+      A session that an agent started through \`amux mcp\` is listed under the session that started it, indented (its \`parent\` in \`--json\`).
     `,
     examples: [
       ['List running sessions', '$0 ps'],
@@ -102,10 +105,11 @@ export function formatPs(views: SessionView[], hidden = 0, now = Date.now()): st
     if (hidden > 0) return `no sessions match (${hidden} hidden: exited, lost, archived or filtered out; amux ps --all shows every one)\n`;
     return 'no amux sessions (start one with: amux run AGENT, or try: amux demo)\n';
   }
-  const rows = views.map((v) => {
+  // Sessions an agent started through amux mcp sit under the session that started them.
+  const rows = treeOrder(views).map(({ view: v, depth }) => {
     const r = v.record;
     return [
-      truncate(r.name, 32),
+      treeName(truncate(r.name, 32), depth),
       r.id.slice(0, 8),
       truncate(r.agent, 16),
       truncate(basename(r.project), 20),

@@ -22,6 +22,8 @@ export interface CoreContext {
   readonly server: Server;
   readonly registry: Registry;
   readonly observer: Observer;
+  /** Ends waits early when the caller gives up (an MCP client cancelling a call). */
+  readonly signal?: AbortSignal;
   /** The merged config (presets, user and project files), parsed on first use. */
   config(): Promise<AmuxConfig>;
 }
@@ -34,6 +36,8 @@ export interface ContextOptions {
   config?: AmuxConfig;
   /** Skip the tmux version check (it is cached on disk; the TUI checks once at start). */
   skipVersionCheck?: boolean;
+  /** Ends the operation's waits when aborted. */
+  signal?: AbortSignal;
   /** Choose the server without reading the config (for diagnosing a config that does not load). */
   withoutConfigSocket?: boolean;
 }
@@ -60,5 +64,5 @@ export async function openContext(opts: ContextOptions = {}): Promise<CoreContex
     }
   }
   const server = new Server(resolveSocket(env, configSocket));
-  return { cwd, env, server, registry: new Registry(), observer: opts.observer ?? {}, config: loadConfig };
+  return { cwd, env, server, registry: new Registry(), observer: opts.observer ?? {}, signal: opts.signal, config: loadConfig };
 }

@@ -46,5 +46,6 @@ export {
 export { watchSessions, type Watch, type WatchEvent } from './watch.js';
 export { delegate, type DelegateInput, type DelegateOutput } from './delegate.js';
 export { doctor, type Check } from './doctor.js';
+export { handoffSession, takeoverSession, returnControl, type HandoffInfo, type HandoffOutput, type ReturnOutput } from './handoff.js';
 export { SCHEMAS } from './schemas.js';
 export { AmuxError, UsageError, NotFoundError, type ErrorCode } from '../util/errors.js';

@@ -35,7 +35,7 @@ export async function awaitSession(ctx: CoreContext, input: AwaitInput): Promise
   const v = await resolveView(ctx, input.session);
   const { UNTIL, waitForView } = await import('../state/watch.js');
   const wanted = UNTIL[until] as readonly string[];
-  const res = await waitForView(ctx.server, v.record, (x) => wanted.includes(x.state), { timeoutMs: input.timeoutMs });
+  const res = await waitForView(ctx.server, v.record, (x) => wanted.includes(x.state), { timeoutMs: input.timeoutMs, signal: ctx.signal });
   return { ...viewJson(res.view), matched: res.matched, timedOut: res.timedOut };
 }
 
@@ -52,6 +52,6 @@ export async function explainSession(ctx: CoreContext, input: { session: string 
   const { readExplain } = await import('../state/publish.js');
   const ex = v.pane && !v.pane.paneDead ? await readExplain(ctx.server, v.pane.paneId) : null;
   const now = Date.now();
-  const signals = (ex?.signals ?? []).map((s) => ({ name: s.name, value: String(s.value), at: s.at ? new Date(s.at).toISOString() : null, ageMs: s.at ? now - s.at : null }));
+  const signals = (ex?.signals ?? []).map((s) => ({ name: s.name, value: String(s.value), at: s.at ? new Date(s.at).toISOString() : null, ageMs: s.at ? Math.round(now - s.at) : null }));
   return { ...viewJson(v), rule: ex?.rule ?? null, signals };
 }

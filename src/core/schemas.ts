@@ -40,6 +40,18 @@ export const WAIT_OUTPUT: Schema = obj(
   ['session', 'id', 'state', 'done', 'output', 'timedOut', 'cursor'],
 );
 
+/** A session handed to a person (amux handoff): scripts are refused until control returns. */
+const HANDOFF: Schema = obj(
+  {
+    reason: nullable(str()),
+    at: str('when it was handed off (ISO time)'),
+    holder: nullable(str('who holds control; null until a person opened the takeover link')),
+    heldAt: nullable(str('ISO time')),
+    base: nullable(str('a commit of the worktree at the handoff, for the diff on return')),
+  },
+  ['reason', 'at', 'holder', 'heldAt', 'base'],
+);
+
 /** A session as every surface shows it (the read model's JSON form). */
 export const SESSION: Schema = obj(
   {
@@ -60,6 +72,7 @@ export const SESSION: Schema = obj(
     tags: arr(str()),
     parent: nullable(str('the id of the session that started this one through amux mcp')),
     archived: bool('hidden from lists unless all are asked for'),
+    handoff: nullable(HANDOFF),
     detector: str(),
     command: arr(str()),
     logFile: str(),
@@ -348,6 +361,21 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
       },
       ['state', 'timedOut', 'reply', 'dialog', 'session', 'workspace', 'diffStat', 'kept'],
     ),
+  },
+  handoffSession: {
+    description: 'Hand a live session to a person: it waits for them, and sendPrompt/sendKeys refuse (code forbidden) until control is returned.',
+    input: obj({ session: SESSION_REF, reason: str('why a person is needed') }, ['session']),
+    output: obj({ session: str(), id: str(), handoff: HANDOFF }, ['session', 'id', 'handoff']),
+  },
+  takeoverSession: {
+    description: 'A person takes control of a session (handing it off first when it was not).',
+    input: obj({ session: SESSION_REF, by: str('who holds control') }, ['session', 'by']),
+    output: obj({ session: str(), id: str(), handoff: HANDOFF }, ['session', 'id', 'handoff']),
+  },
+  returnControl: {
+    description: "Give a handed-off session back to its agent: the hold goes and the agent is told, with git diff --stat of its worktree since the handoff.",
+    input: obj({ session: SESSION_REF, note: str('a short note for the agent') }, ['session']),
+    output: obj({ session: str(), id: str(), diffStat: str(), message: str(), delivered: bool() }, ['session', 'id', 'diffStat', 'message', 'delivered']),
   },
   doctor: {
     description: 'Check what amux needs: tmux and the server it would use, git, perl, the state folder, the config, the agent programs, and live sessions without a log writer.',

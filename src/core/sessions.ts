@@ -235,6 +235,7 @@ export async function sendKeys(ctx: CoreContext, input: { session: string; keys:
   if (input.keys.length === 0) throw new UsageError('which keys? e.g. Enter, Escape, C-c, y');
   for (const k of input.keys) if (!KEY_RE.test(k)) throw new UsageError(`not a key name: "${k}" (use Enter, Escape, C-c, Up, y, ...; to type text use amux send)`);
   const v = await liveView(ctx, input.session, 'takes no keys');
+  (await import('./handoff.js')).checkNotHeld(v.record);
   await ctx.server.pane(v.pane.paneId).sendKeys(input.keys);
   invalidateSnapshot(ctx.server.socket);
   return { session: v.record.name, id: v.record.id, keys: input.keys };
@@ -336,10 +337,11 @@ export async function sendPrompt(ctx: CoreContext, input: SendInput): Promise<Se
   const asked = await resolveView(ctx, input.session);
   if (asked.state === 'hibernated') await (await import('./resume.js')).wakeView(ctx, asked);
   const v = await liveView(ctx, asked.record.id, 'can take no input');
+  (await import('./handoff.js')).checkNotHeld(v.record);
   await ensureMonitor(ctx);
   const { sendPrompt: send } = await import('../state/send.js');
   const wait = input.wait ?? true;
-  const res = await send(ctx.server, v.record, text, { wait, timeoutMs: input.timeoutMs, onProgress: ctx.observer.progress });
+  const res = await send(ctx.server, v.record, text, { wait, timeoutMs: input.timeoutMs, onProgress: ctx.observer.progress, signal: ctx.signal });
   invalidateSnapshot(ctx.server.socket);
   const done = wait && !res.timedOut;
   const output = res.output ?? null;

@@ -116,7 +116,15 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
       );
     }
   }
-  const results = await Promise.allSettled(specs.map((s) => launch(ctx.server, s, ctx.registry)));
+  // The parent's places are taken atomically just before the launches (the check above fails early).
+  const { reserveChildren } = await import('./lineage.js');
+  const held = parent ? await reserveChildren(ctx, parent, specs.length) : null;
+  let results: PromiseSettledResult<SessionRecord>[];
+  try {
+    results = await Promise.allSettled(specs.map((s) => launch(ctx.server, s, ctx.registry).finally(() => held?.one())));
+  } finally {
+    held?.all();
+  }
   const records = results.filter((r): r is PromiseFulfilledResult<SessionRecord> => r.status === 'fulfilled').map((r) => r.value);
   const failed: StartOutput['failed'] = [];
   const fail = (e: unknown) => failed.push({ message: (e as Error).message, code: (e as { code?: string }).code ?? 'failed' });

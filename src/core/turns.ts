@@ -129,7 +129,7 @@ export async function awaitTurn(ctx: CoreContext, input: AwaitTurnInput): Promis
   const { waitForView } = await import('../state/watch.js');
   const { turnEnded } = await import('../state/send.js');
   const { turnOutput } = await import('../state/turn.js');
-  const r = await waitForView(ctx.server, rec, (x) => turnEnded(turn, x), { timeoutMs: input.timeoutMs });
+  const r = await waitForView(ctx.server, rec, (x) => turnEnded(turn, x), { timeoutMs: input.timeoutMs, signal: ctx.signal });
   // The last frame of a reply can trail the state by a moment (as send waits for it).
   if (r.matched && r.view.state !== 'exited') await new Promise((res) => setTimeout(res, 50));
   const live = r.view.pane && !r.view.pane.paneDead;

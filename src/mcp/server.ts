@@ -25,9 +25,11 @@ export function zodOf(schema: Record<string, unknown>): z.ZodObject {
 export interface ServerOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Tool calls under way (for a host that reports them, and for tests): kept up to date here. */
+  calls?: { active: number };
 }
 
-type Extra = { _meta?: { progressToken?: string | number }; sendNotification: (n: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; total?: number; message?: string } }) => Promise<void> };
+type Extra = { signal?: AbortSignal; _meta?: { progressToken?: string | number }; sendNotification: (n: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; total?: number; message?: string } }) => Promise<void> };
 
 /** The failure as the caller's model should read it: code, message, what to do. */
 function toolError(e: unknown): CallToolResult {
@@ -37,8 +39,8 @@ function toolError(e: unknown): CallToolResult {
 
 export function createServer(opts: ServerOptions): McpServer {
   const server = new McpServer({ name: 'amux', version }, { capabilities: { logging: {} } });
-  const context = (progress?: (m: string) => void): Promise<CoreContext> =>
-    openContext({ cwd: opts.cwd, env: opts.env, skipVersionCheck: true, observer: { progress } });
+  const context = (progress?: (m: string) => void, signal?: AbortSignal): Promise<CoreContext> =>
+    openContext({ cwd: opts.cwd, env: opts.env, skipVersionCheck: true, observer: { progress }, signal });
   /** The session this server runs in: re-read per call (it may be removed meanwhile). */
   const callerOf = async (ctx: CoreContext) => (await import('../core/lineage.js')).callerSession(ctx);
 
@@ -54,6 +56,7 @@ export function createServer(opts: ServerOptions): McpServer {
     let last = '';
     const token = extra._meta?.progressToken;
     const started = Date.now();
+    if (opts.calls) opts.calls.active++;
     const timer =
       tool.waits && token !== undefined
         ? setInterval(() => {
@@ -62,13 +65,15 @@ export function createServer(opts: ServerOptions): McpServer {
           }, PROGRESS_EVERY_MS)
         : null;
     try {
-      const ctx = await context((m) => (last = m));
+      // A client that cancels the call (notifications/cancelled) ends its waits.
+      const ctx = await context((m) => (last = m), extra.signal);
       const r = await tool.run(ctx, args, await callerOf(ctx));
       return { structuredContent: r.structured, content: [{ type: 'text', text: r.text }] };
     } catch (e) {
       return toolError(e);
     } finally {
       if (timer) clearInterval(timer);
+      if (opts.calls) opts.calls.active--;
     }
   }
 

@@ -60,6 +60,8 @@ export interface SessionRecord {
   relaunchedAt?: string;
   /** Registered from a pane amux did not start (`amux adopt`): its tmux session is not amux's. */
   adopted?: boolean;
+  /** Handed to a person (`amux handoff`): scripts are refused until control returns (src/core/handoff.ts). */
+  handoff?: import('../core/handoff.js').HandoffInfo;
 }
 
 /** One conversation of an agent, by the agent's own id. */

@@ -73,11 +73,15 @@ export function evaluate(rec: SessionRecord, pane: PaneRow | null, obs: Observat
     mem.prev,
     now,
   );
+  // A session handed to a person (src/core/handoff.ts) waits for them while it lives; the
+  // engine's own memory goes on underneath, so returning control shows its state again.
+  const held = rec.handoff && (d.state === 'running' || d.state === 'idle' || d.state === 'stuck' || d.state === 'starting' || d.state === 'waiting');
+  const h = rec.handoff;
   return {
-    state: d.state,
-    since: d.since,
-    rule: d.rule,
-    reason: d.reason,
+    state: held ? 'waiting' : d.state,
+    since: held && h ? Date.parse(h.at) : d.since,
+    rule: held ? 'handoff' : d.rule,
+    reason: held && h ? `handed off to a person${h.reason ? ` (${h.reason})` : ''}${h.holder ? `; ${h.holder} holds control` : ''}` : d.reason,
     signals: d.signals.map((s) => ({ name: s.name, value: s.value, at: s.ageMs === null ? null : now - s.ageMs })),
     exitCode: d.exitCode ?? null,
     memory: { prev: d.next, detector: det, classified },

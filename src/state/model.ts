@@ -157,6 +157,7 @@ export function viewJson(v: SessionView) {
     tags: r.tags,
     parent: r.parent ?? null,
     archived: r.archived === true,
+    handoff: r.handoff ?? null,
     detector: r.detector,
     command: r.argv,
     logFile: r.logFile,

@@ -35,11 +35,13 @@ export function turnEnded(turn: Pick<TurnStart, 'sentAt' | 'viaState'>, x: Sessi
  * Waits until the monitor has seen the agent idle at its prompt: a starting agent is waited for,
  * and a question on screen is not answered by a prompt. Throws when it exits or the time runs out.
  */
-export async function waitUntilReady(server: Server, rec: SessionRecord, timeoutMs: number, onProgress?: (m: string) => void): Promise<SessionView> {
+export async function waitUntilReady(server: Server, rec: SessionRecord, timeoutMs: number, onProgress?: (m: string) => void, signal?: AbortSignal): Promise<SessionView> {
   const v = await readView(server, rec);
-  if (v.state === 'idle') return v;
+  if (v.state === 'idle' && !signal?.aborted) return v;
   onProgress?.(`waiting for ${rec.name} to be ready for input (now ${v.state})...`);
-  const r = await waitForView(server, rec, (x) => x.state === 'idle', { timeoutMs });
+  const r = await waitForView(server, rec, (x) => x.state === 'idle', { timeoutMs, signal });
+  // A caller that gave up never gets its text typed later.
+  if (signal?.aborted) throw new AmuxError(`cancelled while waiting for ${rec.name} to be ready for input; prompt not sent`);
   if (r.matched) return r.view;
   if (r.timedOut) throw new AmuxError(`${rec.name} did not become ready for input (still ${r.view.state}); prompt not sent`);
   throw new AmuxError(`${rec.name} ${r.view.state} before it could take the prompt`);
@@ -60,14 +62,14 @@ export async function sendPrompt(
   server: Server,
   rec: SessionRecord,
   text: string,
-  opts: { wait: boolean; timeoutMs?: number; onProgress?: (m: string) => void },
+  opts: { wait: boolean; timeoutMs?: number; onProgress?: (m: string) => void; signal?: AbortSignal },
 ): Promise<SendResult> {
   const pane = server.pane(rec.tmux.pane);
   const start = Date.now();
   const left = () => (opts.timeoutMs === undefined ? undefined : Math.max(0, opts.timeoutMs - (Date.now() - start)));
 
   // 1. Ready for input.
-  let v = await waitUntilReady(server, rec, left() ?? 10 * 60_000, opts.onProgress);
+  let v = await waitUntilReady(server, rec, left() ?? 10 * 60_000, opts.onProgress, opts.signal);
 
   // 2. Deliver.
   const before = await pane.capture({ start: '-' });
@@ -100,7 +102,7 @@ export async function sendPrompt(
   if (!opts.wait) return { state: v.state, timedOut: false, turn };
 
   // 4. The turn ends: idle again after the send (or a question, stuck, an exit).
-  const r = await waitForView(server, rec, (x) => turnEnded(turn, x), { timeoutMs: left() });
+  const r = await waitForView(server, rec, (x) => turnEnded(turn, x), { timeoutMs: left(), signal: opts.signal });
   if (r.view.state === 'idle' || r.view.state === 'waiting' || r.view.state === 'stuck') await sleep(50);
   const after = r.view.pane && !r.view.pane.paneDead ? await pane.capture({ start: '-' }) : before;
   return { state: r.view.state, output: turnOutput(before, after, rec.detector, text), timedOut: r.timedOut, turn };

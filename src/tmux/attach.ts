@@ -72,3 +72,18 @@ export async function attachSession(server: Server, sessionId: string, opts: Att
   if (!process.stdin.isTTY) throw new AmuxError('attach needs a terminal (stdin is not a TTY)');
   return { how: 'attached', code: await runInTerminal(client) };
 }
+
+/**
+ * The tmux client a browser terminal runs in its PTY (src/web/terminal.ts): UTF-8 (`-u`), and
+ * `-f ignore-size` so a small viewer never shrinks the window of the person at the real
+ * terminal (tmux 3.3a sizes a window to its latest client otherwise). A viewer also gets `-r`:
+ * tmux itself drops its keys. The window is never resized (resize-window would pin it to
+ * `window-size manual`).
+ */
+export function browserAttach(server: Server, sessionId: string, opts: { readOnly: boolean; env?: NodeJS.ProcessEnv }): TmuxProcess {
+  const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env), TERM: 'xterm-256color' };
+  delete env.TMUX;
+  delete env.TMUX_PANE;
+  const p = tmuxProcess(server.socket, ['attach-session', ...(opts.readOnly ? ['-r'] : []), '-f', 'ignore-size', '-t', sessionId], env);
+  return { ...p, args: ['-u', ...p.args] };
+}

@@ -1,8 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve as resolvePath } from 'node:path';
 import { amuxHome } from '../util/paths.js';
 import { withShared } from './gate.js';
+import { scopePrefix, scopeFailed } from './scope.js';
 import { TmuxError, TmuxNotFoundError, TmuxVersionError, ServerNotRunningError, isNoServer } from './errors.js';
 
 /** The tmux program, as execvp finds it on PATH. */
@@ -106,12 +107,34 @@ async function execRead(socket: SocketChoice, commands: readonly TmuxCommand[], 
   }
 }
 
-function execOnce(socket: SocketChoice, commands: readonly TmuxCommand[], opts: ExecOptions): Promise<string> {
+/**
+ * The words before tmux's own for this call: a client that may start the server (a
+ * `new-session` while no socket exists) runs under `systemd-run --user --scope` where systemd
+ * runs (scope.ts), so the server outlives the login session.
+ */
+function serverStartPrefix(socket: SocketChoice, commands: readonly TmuxCommand[], env: NodeJS.ProcessEnv): string[] {
+  if (!commands.some((c) => c[0] === 'new-session') || existsSync(socketLabel(socket, env))) return [];
+  return scopePrefix(env);
+}
+
+async function execOnce(socket: SocketChoice, commands: readonly TmuxCommand[], opts: ExecOptions): Promise<string> {
+  const prefix = serverStartPrefix(socket, commands, opts.env ?? process.env);
+  if (prefix.length === 0) return execPlain([], socket, commands, opts);
+  try {
+    return await execPlain(prefix, socket, commands, opts);
+  } catch (e) {
+    if (e instanceof TmuxError && scopeFailed(e.stderr)) return execPlain([], socket, commands, opts);
+    throw e;
+  }
+}
+
+function execPlain(prefix: string[], socket: SocketChoice, commands: readonly TmuxCommand[], opts: ExecOptions): Promise<string> {
   const args = commandLine(commands);
+  const [file, ...before] = [...prefix, TMUX];
   return new Promise((resolve, reject) => {
     const child = execFile(
-      TMUX,
-      [...socketArgs(socket), ...args],
+      file!,
+      [...before, ...socketArgs(socket), ...args],
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: opts.env ?? process.env },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);

@@ -344,7 +344,7 @@ export class TuiApp implements ModalHost {
     for (let i = this.scroll; i < Math.min(this.rows.length, this.scroll + h); i++) {
       const r = this.rows[i]!;
       if (r.kind === 'group') out.push(`{bold}{cyan-fg}${escTags(fit(`▾ ${r.label} (${r.count})`, this.width))}{/cyan-fg}{/bold}`);
-      else out.push(rowLine(r.view, cols, now, i === this.sel));
+      else out.push(rowLine(r.view, cols, now, i === this.sel, r.depth));
     }
     return out.join('\n');
   }

@@ -6,6 +6,7 @@ import { width as displayWidth } from '../util/table.js';
 import { STATE_COLOR, STATE_ICON, stateWord, lastOutputText } from '../state/present.js';
 export { stateWord, lastOutputText };
 import type { SessionView } from '../state/model.js';
+import { treeName } from '../core/lineage.js';
 
 export { displayWidth };
 
@@ -148,11 +149,11 @@ export function stripColorSgr(out: string): string {
 }
 
 /** One session row as blessed-tagged text (the state coloured), unselected. */
-export function rowLine(v: SessionView, c: Columns, now = Date.now(), selected = false): string {
+export function rowLine(v: SessionView, c: Columns, now = Date.now(), selected = false, depth = 0): string {
   const color = STATE_COLOR[v.state];
   const state = fit(`${STATE_ICON[v.state]} ${stateWord(v, now)}`, c.state);
   const marker = selected ? '▶ ' : '  ';
-  const name = fit(v.record.name + (v.record.archived ? ' [archived]' : ''), c.name);
+  const name = fit(treeName(v.record.name, depth) + (v.record.archived ? ' [archived]' : ''), c.name);
   const parts = [escTags(name)];
   if (c.agent) parts.push(escTags(fit(v.record.agent, c.agent)));
   if (c.workspace) parts.push(escTags(fit(v.record.workspace ?? '-', c.workspace)));

@@ -4,8 +4,10 @@
  */
 import { basename } from 'node:path';
 import type { SessionView } from '../state/model.js';
+import { treeOrder } from '../core/lineage.js';
 
-export type Row = { kind: 'group'; label: string; count: number } | { kind: 'session'; view: SessionView };
+/** A session row's `depth`: how far below its parent session it is indented (0: no parent shown). */
+export type Row = { kind: 'group'; label: string; count: number } | { kind: 'session'; view: SessionView; depth?: number };
 
 export interface ListOptions {
   filter: string;
@@ -52,7 +54,7 @@ export function groupLabel(v: SessionView): string {
 /** Table rows: sessions in display order; with `grouped`, a header row before each workspace's sessions. */
 export function buildRows(views: SessionView[], o: ListOptions): Row[] {
   const list = visibleViews(views, o);
-  if (!o.grouped) return list.map((view) => ({ kind: 'session', view }));
+  if (!o.grouped) return treeOrder(list).map(({ view, depth }) => ({ kind: 'session', view, depth }));
   const groups = new Map<string, SessionView[]>();
   for (const v of list) {
     const k = groupLabel(v);
@@ -64,7 +66,7 @@ export function buildRows(views: SessionView[], o: ListOptions): Row[] {
   const rows: Row[] = [];
   for (const [label, vs] of groups) {
     rows.push({ kind: 'group', label, count: vs.length });
-    for (const view of vs) rows.push({ kind: 'session', view });
+    for (const { view, depth } of treeOrder(vs)) rows.push({ kind: 'session', view, depth });
   }
   return rows;
 }
