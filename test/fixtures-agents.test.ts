@@ -188,7 +188,7 @@ describe('fake agents in real tmux panes', { concurrency: 3 }, () => {
         .trim()
         .split('\n')
         .map((l) => l.split(' ')[1]);
-      assert.deepEqual(events, ['UserPromptSubmit', 'PreToolUse', 'Notification:permission_prompt', 'PostToolUse', 'Stop']);
+      assert.deepEqual(events, ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'Notification:permission_prompt', 'PostToolUse', 'Stop']);
       assert.equal(paneOpts(other).hook, '', "a hook reaches only its own pane");
     });
   });
@@ -401,11 +401,12 @@ describe('hook wiring', () => {
     assert.equal(cx[0], '-c');
     assert.match(cx[1]!, /^notify=\["sh","-c",/);
     const s = claudeSettings();
-    assert.deepEqual(Object.keys(s.hooks).sort(), ['Notification', 'PostToolUse', 'PreToolUse', 'SessionEnd', 'Stop', 'UserPromptSubmit']);
+    assert.deepEqual(Object.keys(s.hooks).sort(), ['Notification', 'PostToolUse', 'PreToolUse', 'SessionEnd', 'SessionStart', 'Stop', 'UserPromptSubmit']);
     assert.equal(s.hooks.PreToolUse[0]!.matcher, '*');
-    for (const entries of Object.values(s.hooks)) {
+    for (const [event, entries] of Object.entries(s.hooks)) {
       const cmd = entries[0]!.hooks[0]!.command;
-      assert.match(cmd, /tmux set-option -p -t "\$TMUX_PANE" @amux_hook_at/);
+      // SessionStart reports the conversation (resume), every other event the turn.
+      assert.match(cmd, event === 'SessionStart' ? /tmux set-option -p -t "\$TMUX_PANE" @amux_conv/ : /tmux set-option -p -t "\$TMUX_PANE" @amux_hook_at/);
       assert.ok(!/node/.test(cmd), 'no Node start-up');
     }
   });

@@ -16,8 +16,10 @@
  * program (state/hook-record.ts) inside the pane. Stop does not fire when a turn is interrupted
  * with Esc, and the permission Notification comes ~6 s late: the screen has to catch both.
  */
-import { hookRecorder } from '../state/hook-record.js';
-import type { AgentProfile, PatternSources } from './types.js';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { conversationRecorder, hookRecorder } from '../state/hook-record.js';
+import type { AgentProfile, ConversationProfile, PatternSources } from './types.js';
 
 /** Spinner glyphs (they cycle), plus `●`/`⏺` that some versions draw. */
 const GLYPHS = '·✢✳✶✻✽✺✹✸✷*●⏺✦✧';
@@ -75,11 +77,21 @@ export function hookCommand(event: ClaudeHookEvent): string {
   return hookRecorder(`e=${event}`);
 }
 
+/**
+ * The SessionStart hook: records which conversation the agent is in (`source` startup, resume,
+ * clear or compact; `/clear` brings a new `session_id`) on the pane as `@amux_conv`; the monitor
+ * copies each change to the session's record, so a resume continues the right one.
+ */
+export function sessionStartCommand(): string {
+  return conversationRecorder('j=$(cat)', 'session_id', '"${src:-startup}"', { sourceKey: 'source', fileKey: 'transcript_path' });
+}
+
 type HookEntry = { matcher?: string; hooks: Array<{ type: 'command'; command: string; timeout: number }> };
 
 /** Settings JSON for `claude --settings FILE`: one command hook per event, matching every tool. */
-export function claudeSettings(): { hooks: Record<ClaudeHookEvent, HookEntry[]> } {
-  const hooks = {} as Record<ClaudeHookEvent, HookEntry[]>;
+export function claudeSettings(): { hooks: Record<ClaudeHookEvent | 'SessionStart', HookEntry[]> } {
+  const hooks = {} as Record<ClaudeHookEvent | 'SessionStart', HookEntry[]>;
+  hooks.SessionStart = [{ hooks: [{ type: 'command', command: sessionStartCommand(), timeout: 10 }] }];
   for (const event of CLAUDE_HOOK_EVENTS) {
     const entry: HookEntry = { hooks: [{ type: 'command', command: hookCommand(event), timeout: 10 }] };
     if (event === 'PreToolUse' || event === 'PostToolUse') entry.matcher = '*';
@@ -87,6 +99,27 @@ export function claudeSettings(): { hooks: Record<ClaudeHookEvent, HookEntry[]> 
   }
   return { hooks };
 }
+
+/** Claude Code's folder for a working directory: every character that is not a letter or digit becomes `-`. */
+export function claudeProjectDir(cwd: string): string {
+  return cwd.replace(/[^A-Za-z0-9]/g, '-');
+}
+
+/**
+ * Conversations: `--session-id UUID` starts a new one under an id amux chose, `--resume ID`
+ * continues one (the two cannot be combined). Claude looks for `ID.jsonl` under
+ * `$CLAUDE_CONFIG_DIR/projects/<cwd, non-alphanumerics as '-'>/` (default `~/.claude`); with
+ * another config dir, an old id would silently start a blank conversation, so amux checks first.
+ */
+const conversation: ConversationProfile = {
+  assignArgs: (id) => ['--session-id', id],
+  resumeArgs: (id) => ['--resume', id],
+  file: (id, cwd, env) => {
+    const dir = env.CLAUDE_CONFIG_DIR || join(env.HOME || homedir(), '.claude');
+    return join(dir, 'projects', claudeProjectDir(cwd), `${id}.jsonl`);
+  },
+  ownFlags: ['--session-id', '--resume', '-r', '--continue', '-c', '--fork-session', '-p', '--print'],
+};
 
 export const claude: AgentProfile = {
   id: 'claude',
@@ -106,4 +139,5 @@ export const claude: AgentProfile = {
   approveKeys: ['1'],
   rejectKeys: ['Escape'],
   replyChrome: [/^\s*[❯>]\s*$/, /^\s*\?\s+for shortcuts/i, /esc to (?:interrupt|cancel)/i, /^\s*[←→]\s+for agents/i],
+  conversation,
 };

@@ -13,13 +13,52 @@
  * Hooks: Codex runs a `notify` program with a JSON payload as its last argument; amux sets it
  * per launch with `-c notify=[…]` and records `agent-turn-complete`.
  */
-import { hookRecorder } from '../state/hook-record.js';
-import type { AgentProfile } from './types.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { conversationRecorder } from '../state/hook-record.js';
+import type { AgentProfile, ConversationProfile } from './types.js';
 
-/** The sh program Codex's `notify` runs: the JSON arrives as the last argument. */
+/**
+ * The sh program Codex's `notify` runs: the JSON arrives as the last argument. It records the
+ * turn's end, and the payload's `thread-id` as the conversation (`notify`) when Codex has a
+ * rollout file for it (side requests such as title generation have none); the monitor checks
+ * the file again before it copies the id to the record.
+ */
 export function codexNotifyProgram(): string {
-  return hookRecorder('case "$1" in *agent-turn-complete*) e=agent-turn-complete;; *) exit 0;; esac');
+  // Only a thread with a rollout file is the conversation (checked in Codex's own environment,
+  // so CODEX_HOME is the one it uses): a later side request must not replace the main thread.
+  const verify = 'set -- "${CODEX_HOME:-$HOME/.codex}"/sessions/*/*/*/rollout-*-"$id".jsonl; [ -e "$1" ] || id=';
+  return conversationRecorder('case "$1" in *agent-turn-complete*) e=agent-turn-complete;; *) exit 0;; esac; j=$1', 'thread-id', 'notify', { withEvent: true, verify });
 }
+
+/** The rollout file of thread `id` under `$CODEX_HOME/sessions/YYYY/MM/DD/`, or null. */
+export function codexRollout(id: string, env: NodeJS.ProcessEnv): string | null {
+  const root = join(env.CODEX_HOME || join(env.HOME || homedir(), '.codex'), 'sessions');
+  const ls = (d: string) => {
+    try {
+      return readdirSync(d).sort().reverse();
+    } catch {
+      return [];
+    }
+  };
+  for (const y of ls(root)) for (const m of ls(join(root, y))) for (const d of ls(join(root, y, m))) {
+    const hit = ls(join(root, y, m, d)).find((f) => f.startsWith('rollout-') && f.endsWith(`-${id}.jsonl`));
+    if (hit) return join(root, y, m, d, hit);
+  }
+  return null;
+}
+
+/**
+ * Conversations: Codex picks its own thread id (none can be given up front); amux learns it from
+ * notify and continues it with `codex resume ID`, which reads the thread's rollout file.
+ */
+const conversation: ConversationProfile = {
+  assignArgs: null,
+  resumeArgs: (id) => ['resume', id],
+  file: (id, _cwd, env) => codexRollout(id, env),
+  ownFlags: ['resume', 'exec', 'e'],
+};
 
 /**
  * `-c notify=[...]` for Codex: runs `sh -c PROGRAM amux-notify <json>` on every notification.
@@ -53,4 +92,5 @@ export const codex: AgentProfile = {
   approveKeys: ['y'],
   rejectKeys: ['Escape'],
   replyChrome: [/^\s*›\s*$/, /^\s*\?\s+for shortcuts/i, /esc to (?:interrupt|cancel)/i, /^\s*[←→]\s+for agents/i],
+  conversation,
 };

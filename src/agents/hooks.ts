@@ -47,11 +47,9 @@ export interface HookTarget {
  */
 export function hookedArgv(t: HookTarget, settingsFile: string): string[] {
   const extra = hookArgsFor(t.detector, settingsFile);
-  if (extra.length === 0) return [...t.argv];
-  if (!t.shellCommand) return [...t.argv, ...extra];
-  const profile = profileFor(t.detector);
-  const cmd = insertAgentArgs(t.argv[2]!, t.detector, extra);
-  if (cmd === null) {
+  const argv = withAgentArgs(t, extra);
+  if (argv === null) {
+    const profile = profileFor(t.detector);
     const binary = profile.programs[0]!;
     throw new AmuxError(
       `agent "${t.agent}": cannot add ${profile.product}'s hook flags (${profile.hooks!.summary}) to the shell command ` +
@@ -60,7 +58,26 @@ export function hookedArgv(t: HookTarget, settingsFile: string): string[] {
         `(command: [${binary}, …], or [sh, -c, "…"] to run it without hooks)`,
     );
   }
+  return argv;
+}
+
+/**
+ * The argv with `extra` words for the agent: appended to an argv command, inserted after the
+ * agent's own word in a shell string (null when a shell string has no such word).
+ */
+export function withAgentArgs(t: HookTarget, extra: readonly string[]): string[] | null {
+  if (extra.length === 0) return [...t.argv];
+  if (!t.shellCommand) return [...t.argv, ...extra];
+  const cmd = insertAgentArgs(t.argv[2]!, t.detector, extra);
+  if (cmd === null) return null;
   const argv = [...t.argv];
   argv[2] = cmd;
   return argv;
+}
+
+/** Whether the command already picks a conversation itself (`--resume X`, `--session-id X`, `resume`): amux then assigns none. */
+export function picksOwnConversation(t: HookTarget): boolean {
+  const flags = profileFor(t.detector).conversation?.ownFlags ?? [];
+  const words = t.shellCommand ? t.argv[2]!.split(/\s+/) : t.argv.slice(1);
+  return words.some((w) => flags.includes(w) || flags.some((f) => f.startsWith('--') && w.startsWith(`${f}=`)));
 }

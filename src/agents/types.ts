@@ -61,6 +61,25 @@ export interface HookWiring {
   readonly args: (settingsFile: string) => string[];
 }
 
+/**
+ * How the agent keeps and continues a conversation: what `amux resume` needs. The agent's own
+ * id is what continues it, never "the newest in this folder".
+ */
+export interface ConversationProfile {
+  /** argv words that start a NEW conversation under an id amux chose (null: the agent cannot be told one). */
+  readonly assignArgs: ((id: string) => string[]) | null;
+  /** argv words that continue the conversation `id`. */
+  readonly resumeArgs: (id: string) => string[];
+  /**
+   * Where the agent will look for conversation `id` when started in `cwd` with environment
+   * `env` (its config dir may be relocated: CLAUDE_CONFIG_DIR, CODEX_HOME); null when it cannot
+   * be found. A resume is refused when this file does not exist.
+   */
+  readonly file: (id: string, cwd: string, env: NodeJS.ProcessEnv) => string | null;
+  /** Words of a user's own command that already pick a conversation (amux then assigns none). */
+  readonly ownFlags: readonly string[];
+}
+
 export interface AgentProfile {
   readonly id: DetectorKind;
   /** The product's name, for messages. */
@@ -83,4 +102,6 @@ export interface AgentProfile {
    * drops from the ends of a reply. Blank lines and horizontal rules are dropped for every agent.
    */
   readonly replyChrome: readonly RegExp[];
+  /** How to continue a conversation by id (absent: the agent cannot be resumed, only restarted fresh). */
+  readonly conversation?: ConversationProfile;
 }

@@ -44,7 +44,7 @@ export class AwaitCommand extends AmuxCommand {
       this.err(`amux: ${res.name} is still ${res.state} after ${formatAge(timeoutMs ?? 0)}`);
       return TIMEOUT_EXIT;
     }
-    this.err(`amux: ${res.name} ${res.state === 'lost' ? 'is lost' : `exited${res.exitCode !== null ? ` with code ${res.exitCode}` : ''}`} before it was ${this.until}`);
+    this.err(`amux: ${res.name} ${res.state === 'lost' || res.state === 'hibernated' ? `is ${res.state}` : `exited${res.exitCode !== null ? ` with code ${res.exitCode}` : ''}`} before it was ${this.until}`);
     return 1;
   }
 }

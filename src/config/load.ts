@@ -228,7 +228,7 @@ function mergeAgent(base: AgentSpec | undefined, id: string, l: AgentLayer, sour
 export function mergeLayers(
   layers: { layer: ConfigLayer; source: 'user' | 'project' }[],
   env: NodeJS.ProcessEnv = process.env,
-): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify' | 'mcp' | 'hosts' | 'logs' | 'ttl'> {
+): Pick<AmuxConfig, 'version' | 'agents' | 'workspaces' | 'tmux' | 'notify' | 'mcp' | 'hosts' | 'logs' | 'ttl' | 'hibernate'> {
   const agents: Record<string, AgentSpec> = builtinPresets(env);
   const workspaces: WorkspacesConfig = { root: DEFAULT_WORKSPACES_ROOT, copy: [], setup: [] };
   const tmux: { socket?: string } = {};
@@ -238,7 +238,9 @@ export function mergeLayers(
   const logs: LogsConfig = { ...DEFAULT_LOGS };
   let ttl = DEFAULT_TTL_MS;
   let version = 1;
+  let hibernate: number | undefined;
   for (const { layer, source } of layers) {
+    if (layer.hibernate !== undefined) hibernate = layer.hibernate;
     if (layer.version !== undefined) version = layer.version;
     for (const [id, a] of Object.entries(layer.agents)) agents[id] = mergeAgent(agents[id], id, a, source);
     const w = layer.workspaces;
@@ -256,7 +258,7 @@ export function mergeLayers(
     Object.assign(logs, layer.logs ?? {});
     if (layer.ttl !== undefined) ttl = layer.ttl;
   }
-  return { version, agents, workspaces, tmux, notify, mcp, hosts, logs, ttl };
+  return { version, agents, workspaces, tmux, notify, mcp, hosts, logs, ttl, ...(hibernate !== undefined ? { hibernate } : {}) };
 }
 
 /**

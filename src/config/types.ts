@@ -114,6 +114,8 @@ export interface AmuxConfig {
   logs: LogsConfig;
   /** Milliseconds: sessions idle or exited longer than this are removed by the monitor (0: never). */
   ttl: number;
+  /** Milliseconds an agent may sit idle before the monitor hibernates it (stops its process, keeps its conversation); absent: never. */
+  hibernate?: number;
   /** The project's root: the folder holding `.amux/`, else the git top level, else the cwd. */
   projectRoot: string;
   /** The project config file, when one was found. */

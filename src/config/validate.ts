@@ -49,6 +49,7 @@ export interface ConfigLayer {
   logs: { maxBytes?: number; keep?: number };
   /** `ttl:` (ms): idle or exited sessions older than this are removed by the monitor; 0 turns it off. */
   ttl?: number;
+  hibernate?: number;
   /** Where each agent (`agents.ID`) and its detector (`agents.ID.detector`) are written. */
   positions: Record<string, Position>;
 }
@@ -69,7 +70,7 @@ export function formatIssue(i: ConfigIssue): string {
 
 /** The keys each part of the file accepts (the JSON Schema in templates/ must agree; a test checks). */
 export const SCHEMA_KEYS = {
-  top: ['version', 'agents', 'workspaces', 'tmux', 'notify', 'mcp', 'hosts', 'logs', 'ttl'],
+  top: ['version', 'agents', 'workspaces', 'tmux', 'notify', 'mcp', 'hosts', 'logs', 'ttl', 'hibernate'],
   agent: ['name', 'description', 'type', 'command', 'environment', 'workingDir', 'tags', 'detector', 'idleAfter', 'stuckAfter', 'patterns', 'params'],
   patterns: ['busy', 'waiting', 'idle', 'replace'],
   params: ['shell', 'windowName', 'autoAttach', 'detached'],
@@ -393,6 +394,8 @@ class Walker {
     }
     const notify = entries.get('notify');
     if (notify) this.notify(notify);
+    const hib = entries.get('hibernate');
+    if (hib) this.layer.hibernate = this.duration(hib, 'hibernate');
     const mcp = entries.get('mcp');
     if (mcp) {
       const m = this.map(mcp.value, 'mcp', mcp.key);

@@ -20,6 +20,9 @@ export {
   type SessionInfo,
 } from './sessions.js';
 export { startSessions, type StartInput, type StartOutput } from './start.js';
+export { resumeSessions, restartSession, type ResumeInput, type ResumeOutput, type Resumed } from './resume.js';
+export { hibernateSession, type HibernateInput } from './hibernate.js';
+export { adoptPane, type AdoptInput } from './adopt.js';
 export { awaitSession, explainSession, UNTIL_STATES, type Until, type AwaitOutput, type ExplainOutput } from './observe.js';
 export { awaitTurn, type AwaitTurnInput, type WaitOutput } from './turns.js';
 export { readLogs, followLogs, type FollowOutput } from './logs.js';

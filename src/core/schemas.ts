@@ -21,7 +21,7 @@ const extend = (base: Schema, properties: Record<string, Schema>, required: stri
   required: [...(base.required as string[]), ...required],
 });
 
-const STATE = { type: 'string', enum: ['starting', 'running', 'waiting', 'idle', 'stuck', 'exited', 'lost', 'unknown'], description: 'unknown: the monitor has not ticked for a few seconds (it is being restarted)' };
+const STATE = { type: 'string', enum: ['starting', 'running', 'waiting', 'idle', 'stuck', 'exited', 'lost', 'hibernated', 'unknown'], description: 'unknown: the monitor has not ticked for a few seconds (it is being restarted); hibernated: the agent was stopped to free memory, a resume (send, attach) wakes it' };
 const SESSION_REF = str('a session: its full id, its name, or a unique id prefix of at least 4 characters; HOST:SESSION for one on a host');
 const REF = obj({ session: SESSION_REF }, ['session']);
 const UNTIL = { type: 'string', enum: ['idle', 'waiting', 'exited', 'running', 'stuck', 'any'], description: 'idle: the turn is over; waiting: it asks a person; any: anything but working' };
@@ -77,6 +77,7 @@ export const SESSION: Schema = obj(
     command: arr(str()),
     logFile: str(),
     tmux: obj({ socket: str(), session: str(), sessionId: str(), window: str(), pane: str() }, ['socket', 'session', 'sessionId', 'window', 'pane']),
+    conversation: nullable(str("the agent's own conversation id (Claude Code session id, Codex thread id): what a resume continues")),
   },
   ['id', 'name', 'agent', 'project', 'workspace', 'cwd', 'state', 'reason', 'createdAt', 'tags', 'tmux'],
 );
@@ -149,6 +150,14 @@ const HOST: Schema = obj(
   },
   ['name', 'ssh', 'amux', 'identity', 'dir', 'timeoutMs', 'seenAt', 'sessions'],
 );
+/** How a relaunched session came back. */
+const RESUMED = {
+  session: str(),
+  id: str(),
+  how: { type: 'string', enum: ['resumed', 'fresh', 'relaunched'], description: 'resumed: its conversation continues; fresh: a new conversation; relaunched: an agent with no conversation id, started again' },
+  conversation: nullable(str('the conversation id it runs in')),
+  file: nullable(str('the conversation file the agent reads')),
+};
 
 export const SCHEMAS: Record<string, { description: string; input: Schema; output: Schema }> = {
   listSessions: {
@@ -190,6 +199,33 @@ export const SCHEMAS: Record<string, { description: string; input: Schema; outpu
       each: bool('a worktree per session: WORKSPACE-1, WORKSPACE-2, …'),
     }),
     output: obj({ started: arr(SESSION), failed: arr(obj({ message: str(), code: str() }, ['message', 'code'])) }, ['started', 'failed']),
+  },
+  resumeSessions: {
+    description:
+      "Relaunch lost or hibernated sessions (after the tmux server died or a reboot) in the same folder, with the same agent, environment, name and tags, continuing each agent's own conversation by id. Refused for a session whose conversation file is not where the agent will look, unless fresh.",
+    input: obj({ sessions: arr(SESSION_REF), all: bool('every lost or hibernated session (not archived)'), lost: bool('every lost session (not archived)'), fresh: bool('start a new conversation when the old one cannot be continued') }),
+    output: obj(
+      {
+        resumed: arr(obj({ ...RESUMED, info: SESSION }, ['session', 'id', 'how', 'conversation', 'file', 'info'])),
+        failed: arr(obj({ session: str(), message: str(), code: str(), hint: str() }, ['session', 'message', 'code'])),
+      },
+      ['resumed', 'failed'],
+    ),
+  },
+  restartSession: {
+    description: 'Start an exited (or lost) session again with the same spec, continuing its conversation where the agent still has it, else a new one (fresh: always a new one).',
+    input: obj({ session: SESSION_REF, fresh: bool() }, ['session']),
+    output: obj({ ...RESUMED, info: SESSION }, ['session', 'id', 'how', 'conversation', 'file', 'info']),
+  },
+  hibernateSession: {
+    description: "Stop an idle agent's process to free its memory; the session stays listed as hibernated with its conversation id, and send, attach or resume wakes it in the same conversation.",
+    input: obj({ session: SESSION_REF, force: bool('even when it is not idle') }, ['session']),
+    output: SESSION,
+  },
+  adoptPane: {
+    description: 'Register an agent already running in a tmux pane of the server (not started by amux): state tracking and logs from then on.',
+    input: obj({ pane: str('%ID, SESSION:WINDOW.PANE, or a session with one pane'), agent: str('agent id (default: found from the pane processes)'), name: str(), tags: arr(str()) }, ['pane']),
+    output: SESSION,
   },
   stopSession: {
     description: 'Stop a session: C-c, then kill after the grace period. Its pane, log and exit code stay until removed.',

@@ -305,6 +305,8 @@ export async function readPanes(ctx: CoreContext, recs: SessionRecord[]): Promis
  * recorded id alone. `handOver` lets a full-screen caller (the TUI) run the client itself.
  */
 export async function attachView(ctx: CoreContext, v: SessionView, opts: AttachOptions = {}): Promise<AttachResult> {
+  // A hibernated session wakes first: its conversation is resumed, then the client attaches.
+  if (v.state === 'hibernated') v = await (await import('./resume.js')).wakeView(ctx, v);
   if (!v.pane) throw new AmuxError(`${v.record.name} is lost: tmux no longer has it`, { code: 'not_live', hint: `amux rm ${v.record.name} forgets it` });
   const { attachSession } = await import('../tmux/attach.js');
   return attachSession(ctx.server, v.pane.sessionId, opts);
@@ -350,7 +352,10 @@ export async function sendPrompt(ctx: CoreContext, input: SendInput): Promise<Se
   if (text.length === 0) throw new UsageError('the prompt is empty');
   const remote = await viaHost<SendOutput>(ctx, 'sendPrompt', input);
   if (remote) return remote;
-  const v = await liveView(ctx, input.session, 'can take no input');
+  // A hibernated session wakes first (its conversation resumed); the prompt waits until it is ready.
+  const asked = await resolveView(ctx, input.session);
+  if (asked.state === 'hibernated') await (await import('./resume.js')).wakeView(ctx, asked);
+  const v = await liveView(ctx, asked.record.id, 'can take no input');
   (await import('./handoff.js')).checkNotHeld(v.record);
   await ensureMonitor(ctx);
   const { sendPrompt: send } = await import('../state/send.js');

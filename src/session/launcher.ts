@@ -1,5 +1,6 @@
-import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hookedArgv, hookSettingsFor } from '../agents/hooks.js';
+import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hookedArgv, hookSettingsFor, picksOwnConversation, withAgentArgs } from '../agents/hooks.js';
+import { profileFor } from '../agents/index.js';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { Server } from '../tmux/server.js';
 import { tmuxSessionName, validateName } from '../tmux/names.js';
@@ -7,7 +8,7 @@ import { launchSession } from '../tmux/launch.js';
 import { DuplicateSessionError } from '../tmux/errors.js';
 import { homeDir } from '../util/paths.js';
 import { Registry } from './registry.js';
-import { RECORD_SCHEMA, type SessionRecord } from './types.js';
+import { RECORD_SCHEMA, type ConversationRef, type SessionRecord } from './types.js';
 import { launcherArgv, writeEnvFile } from './envfile.js';
 import { logWriterCommand } from './logwriter.js';
 import { logSettings } from './rotation.js';
@@ -41,6 +42,8 @@ export interface LaunchSpec {
   /** Terminal size of the detached session until someone attaches. */
   width?: number;
   height?: number;
+  /** Launched on a clean base environment (recorded: a relaunch does the same). */
+  cleanEnv?: boolean;
 }
 
 /** Finds an executable the way execvp would, with the agent's PATH. Null when absent. */
@@ -100,7 +103,9 @@ async function launchAs(server: Server, spec: LaunchSpec, id: string, name: stri
     mkdirSync(runDir, { recursive: true, mode: 0o700 });
     const envFile = join(runDir, 'env');
     writeEnvFile(envFile, { ...spec.env, AMUX_SESSION: name, AMUX_SESSION_ID: id });
-    const argv = withHooks(spec, runDir);
+    saveLaunchEnv(runDir, spec.env);
+    const baseArgv = withHooks(spec, runDir);
+    const { argv, conversation } = assignConversation(spec, baseArgv);
     closeSync(openSync(logFile, 'a', 0o600)); // private from its first byte (logs can hold secrets)
     const { sessionId, windowId, paneId } = await launchSession(server, {
       tmuxName,
@@ -133,6 +138,11 @@ async function launchAs(server: Server, spec: LaunchSpec, id: string, name: stri
       ...(spec.patterns ? { patterns: spec.patterns } : {}),
       ...(spec.parent ? { parent: spec.parent } : {}),
       envNames: envNamesOf(spec.env),
+      baseArgv,
+      windowName: spec.windowName,
+      ...(spec.shellCommand ? { shellCommand: true } : {}),
+      ...(spec.cleanEnv ? { cleanEnv: true } : {}),
+      ...(conversation ? { conversation } : {}),
     };
     registry.put(rec);
     return rec;
@@ -164,6 +174,47 @@ function envNamesOf(env: Record<string, string | undefined>): string[] {
   return Object.keys(env)
     .filter((k) => env[k] !== undefined && process.env[k] !== env[k])
     .sort();
+}
+
+/**
+ * A new conversation under an id amux chooses (Claude Code's `--session-id UUID`), so the record
+ * knows it from the first second; none when the agent cannot be told one or the command already
+ * picks one (`--resume X`: the agent's SessionStart report says which).
+ */
+function assignConversation(spec: LaunchSpec, baseArgv: string[]): { argv: string[]; conversation: ConversationRef | null } {
+  const assign = profileFor(spec.detector).conversation?.assignArgs;
+  const target = { ...spec, argv: baseArgv };
+  if (!assign || picksOwnConversation(target)) return { argv: baseArgv, conversation: null };
+  const id = globalThis.crypto.randomUUID();
+  const argv = withAgentArgs(target, assign(id));
+  if (!argv) return { argv: baseArgv, conversation: null };
+  return { argv, conversation: { id, source: 'assigned', at: new Date().toISOString() } };
+}
+
+/**
+ * The agent's environment at launch, kept for a relaunch (resume, restart, wake: "the same
+ * environment"), like the env file in a 0600 file of the 0700 run folder, never on a command
+ * line; it goes with the session (amux rm).
+ */
+function saveLaunchEnv(runDir: string, env: Record<string, string | undefined>): void {
+  writeFileSync(join(runDir, 'env.json'), JSON.stringify(env) + '\n', { mode: 0o600 });
+}
+
+/** The agent's environment saved at launch; null when none was (a record from before, or the file is gone). */
+export function readLaunchEnv(id: string): Record<string, string> | null {
+  try {
+    const v = JSON.parse(readFileSync(join(runDirOf(id), 'env.json'), 'utf8')) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    /* none saved */
+  }
+  return null;
+}
+
+/** Writes the agent's hook settings file again (a relaunch: the run folder may predate a new hook). */
+export function rewriteHookSettings(detector: string, id: string): void {
+  const settings = hookSettingsFor(detector);
+  if (settings !== null) writeFileSync(join(runDirOf(id), 'hooks.json'), settings, { mode: 0o600 });
 }
 
 /** The per-session run folder (env file, hook settings). */

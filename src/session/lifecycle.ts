@@ -69,7 +69,8 @@ function killTree(pid: number, sig: NodeJS.Signals = 'SIGTERM'): void {
 
 /** Kills the tmux session (if alive) and forgets the record, its run folder and logs. */
 export async function removeSession(server: Server, view: Target, opts: { keepLogs?: boolean } = {}, registry = new Registry()): Promise<void> {
-  if (view.pane) await server.session(view.pane.sessionId).kill().catch(() => undefined);
+  // An adopted pane lives in a tmux session amux did not make: only the pane goes.
+  if (view.pane) await (view.record.adopted ? server.pane(view.pane.paneId) : server.session(view.pane.sessionId)).kill().catch(() => undefined);
   await registry.remove(view.record.id);
   rmSync(runDirOf(view.record.id), { recursive: true, force: true });
   if (!opts.keepLogs) removeLog(view.record.logFile);

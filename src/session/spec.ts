@@ -151,6 +151,7 @@ export function buildLaunchSpec(input: BuildInput): LaunchSpec {
     shellCommand: typeof command === 'string',
     ...(agent?.patterns ? { patterns: agent.patterns } : {}),
     ...(input.parent ? { parent: input.parent } : {}),
+    ...(input.cleanEnv ? { cleanEnv: true } : {}),
   };
 }
 

@@ -63,6 +63,7 @@ export async function runDaemon(): Promise<number> {
     return config;
   };
   const notifyFor = (project: string): NotifyConfig | null => configFor(project)?.notify ?? null;
+  const hibernateFor = (project: string): number | null => configFor(project)?.hibernate ?? null;
 
   const events = await openEvents(socket);
   try {
@@ -93,7 +94,7 @@ export async function runDaemon(): Promise<number> {
         snap.write(tick);
         events?.publish(tick.views, tick.at);
       };
-      const monitor = new Monitor(monitored, { socketLabel: server.label, notifyFor, settingsFor: configFor, log, reap, published });
+      const monitor = new Monitor(monitored, { socketLabel: server.label, notifyFor, settingsFor: configFor, hibernateFor, log, reap, published });
       let idleSince = Date.now();
       while (!stopping && !exited) {
         const mine = readDaemon(socket);

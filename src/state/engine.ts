@@ -35,7 +35,7 @@ import { DEFAULT_STUCK_AFTER_MS, isDetectorKind } from '../agents/index.js';
  * `unknown` is never decided here: the read model (model.ts) shows it instead of a published
  * state whose monitor has not ticked for a few seconds (it died or hangs; the next command restarts it).
  */
-export type State = 'starting' | 'running' | 'waiting' | 'idle' | 'stuck' | 'exited' | 'lost' | 'unknown';
+export type State = 'starting' | 'running' | 'waiting' | 'idle' | 'stuck' | 'exited' | 'lost' | 'hibernated' | 'unknown';
 
 export interface ScreenSignal {
   /** The detector's verdict for the pane's current screen (null: no pattern matched). */

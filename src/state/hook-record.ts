@@ -20,6 +20,11 @@ import { ownPaneOptionsSh } from '../tmux/options.js';
 /** Pane options the hooks write (read back through PaneRow.opts.hook / hookAt). */
 export const HOOK_OPTION = '@amux_hook';
 export const HOOK_AT_OPTION = '@amux_hook_at';
+/**
+ * The conversation the agent reports (`TIME SOURCE ID [FILE]`, read back through PaneRow.opts.conv):
+ * Claude Code's SessionStart hook, Codex's notify. The monitor copies each change to the record.
+ */
+export const CONV_OPTION = '@amux_conv';
 
 /** Epoch ms into $t: GNU date has %N; elsewhere (%N printed literally) fall back to seconds. */
 const NOW_MS = `t=$(date +%s%3N 2>/dev/null); case "$t" in ''|*[!0-9]*) t=$(date +%s)000;; esac`;
@@ -38,4 +43,33 @@ const GUARD = '[ -n "$TMUX_PANE" ] || exit 0';
  */
 export function hookRecorder(setEvent: string): string {
   return `${GUARD}; ${setEvent}; ${NOW_MS}; ${RECORD}; exit 0`;
+}
+
+/** sh that sets `$v` to the JSON string field `key` of `$j` (plain id/path characters only; else empty). */
+export function jsonFieldSh(v: string, key: string, chars = 'A-Za-z0-9_.:-'): string {
+  return `${v}=$(printf '%s' "$j" | sed -n 's/.*"${key}"[[:space:]]*:[[:space:]]*"\\([${chars}]*\\)".*/\\1/p' 2>/dev/null | head -n 1)`;
+}
+
+/**
+ * The sh program that records a conversation report: `setJson` is sh that puts the payload in
+ * `$j`; `source` is sh for the source word (e.g. `"$src"` or `notify`). With `withEvent`, `$e`
+ * (set by `setJson`) is recorded as a hook event too, in the same tmux call; `verify` can drop an
+ * id that is not the agent's conversation (it runs in the agent's environment, before anything is set).
+ */
+export function conversationRecorder(
+  setJson: string,
+  idKey: string,
+  source: string,
+  opts: { sourceKey?: string; fileKey?: string; withEvent?: boolean; /** sh that empties `$id` when it is not the agent's conversation */ verify?: string } = {},
+): string {
+  const parts = [GUARD, setJson, jsonFieldSh('id', idKey)];
+  if (opts.verify) parts.push(`[ -z "$id" ] || { ${opts.verify}; }`);
+  if (opts.sourceKey) parts.push(jsonFieldSh('src', opts.sourceKey));
+  parts.push(opts.fileKey ? jsonFieldSh('tp', opts.fileKey, 'A-Za-z0-9_./+@:, -') : 'tp=');
+  parts.push(NOW_MS);
+  const conv: [string, string] = [CONV_OPTION, `"$t ${source} $id $tp"`];
+  const hook: Array<[string, string]> = opts.withEvent ? [[HOOK_AT_OPTION, '"$t"'], [HOOK_OPTION, '"$e"']] : [];
+  const withConv = ownPaneOptionsSh([...hook, conv]);
+  parts.push(hook.length ? `if [ -n "$id" ]; then ${withConv}; else ${ownPaneOptionsSh(hook)}; fi` : `[ -n "$id" ] && ${withConv}`);
+  return `${parts.join('; ')}; exit 0`;
 }

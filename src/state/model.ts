@@ -6,6 +6,7 @@ import { Registry } from '../session/registry.js';
 import type { State } from './engine.js';
 import { matchPane } from '../session/identity.js';
 import { formatAge } from '../util/duration.js';
+import { headBranch } from '../workspace/head.js';
 
 export { matchPane };
 
@@ -16,12 +17,15 @@ export const STALE_AFTER_MS = 3000;
 
 /** A session that has a process: it can take input, keys, a stop. */
 export function isLive(state: State): boolean {
-  return state !== 'exited' && state !== 'lost';
+  return state !== 'exited' && state !== 'lost' && state !== 'hibernated';
 }
 
-/** A session whose process is gone for good (exited) or whose pane tmux no longer has (lost). */
+/**
+ * A session whose process is gone for good (exited) or whose pane tmux no longer has (lost).
+ * A hibernated session is neither live nor over: it is listed, and a resume wakes it.
+ */
 export function isTerminal(state: State): boolean {
-  return !isLive(state);
+  return state === 'exited' || state === 'lost';
 }
 
 /**
@@ -75,6 +79,11 @@ export function lastOutputAt(rec: SessionRecord, pane: PaneRow | null, logAt: nu
  * long as the monitor's heartbeat is fresh: `unknown` otherwise, never an old state as current.
  */
 function baseState(rec: SessionRecord, pane: PaneRow | null, now: number): Pick<SessionView, 'state' | 'stateSince' | 'reason' | 'exitCode' | 'exitSignal'> {
+  if (!pane && rec.hibernated) {
+    const at = Date.parse(rec.hibernated.at);
+    const conv = rec.conversation ? ` (conversation ${rec.conversation.id})` : '';
+    return { state: 'hibernated', stateSince: Number.isFinite(at) ? at : null, reason: `hibernated: ${rec.hibernated.reason}; its process was stopped to free memory${conv}; send, attach or resume wakes it`, exitCode: null, exitSignal: null };
+  }
   if (!pane) return { state: 'lost', stateSince: null, reason: 'recorded by amux, but tmux has no such pane', exitCode: null, exitSignal: null };
   if (pane.paneDead) {
     const since = pane.paneDeadTime ? pane.paneDeadTime * 1000 : null;
@@ -102,7 +111,18 @@ export function viewOf(record: SessionRecord, pane: PaneRow | null, logAt?: numb
   const base = baseState(record, pane, now);
   // Said wherever the state is shown (ps --json, explain): the log stopped, the monitor re-attaches a writer.
   if (writerDown(pane)) base.reason += `; warning: no log writer runs (is ${dirname(record.logFile)} unwritable or full?): output is read from tmux's window activity`;
-  return { record, pane, ...base, lastOutputAt: lastOutputAt(record, pane, logAt) };
+  const out = lastOutputAt(record, pane, logAt);
+  if (base.state === 'lost') {
+    // How long ago it was lost: tmux can no longer say, its last output (or its last relaunch) can.
+    const seen = Math.max(out ?? 0, Date.parse(record.relaunchedAt ?? record.createdAt) || 0);
+    if (seen > 0) {
+      base.stateSince = seen;
+      const branch = headBranch(record.cwd);
+      const where = `${record.workspace ? `workspace ${record.workspace}` : 'the main checkout'}${branch ? `, branch ${branch}` : ''}`;
+      base.reason += ` (its last sign of life was ${formatAge(now - seen)} ago, in ${where}); amux resume ${record.name} relaunches it`;
+    }
+  }
+  return { record, pane, ...base, lastOutputAt: out };
 }
 
 export function buildViews(records: SessionRecord[], panes: PaneRow[]): SessionView[] {
@@ -142,6 +162,7 @@ export function viewJson(v: SessionView) {
     command: r.argv,
     logFile: r.logFile,
     tmux: { socket: r.tmux.socket, session: r.tmux.session, sessionId: r.tmux.sessionId, window: r.tmux.window, pane: r.tmux.pane },
+    conversation: r.conversation?.id ?? null,
   };
 }
 

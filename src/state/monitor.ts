@@ -10,6 +10,9 @@ import { logSettings } from '../session/rotation.js';
 import { LogIndex } from '../session/logindex.js';
 import { Collector } from './gc.js';
 import { unstamped } from '../session/identity.js';
+import { syncConversation } from '../session/conversation.js';
+import { cannotHibernate, hibernate } from '../session/hibernate.js';
+import { formatAge } from '../util/duration.js';
 import { Registry, type DamagedRecord } from '../session/registry.js';
 import { STATE_ICON, summaryText } from './present.js';
 import type { ExplainData } from './publish.js';
@@ -37,10 +40,19 @@ interface Tracked {
   settled?: string;
   /** When a new log writer was last attached to the pane, while its writer is down (see `writerDown`). */
   reattachAt?: number;
+  /** The last conversation report seen on the pane (`@amux_conv`): a new one is copied to the record. */
+  conv?: string;
+  /** A hibernation under way (`pending`), or when one was last refused and why (retried a few seconds later). */
+  hibernation?: { pending: boolean; at: number; why?: string };
+  /** The pane this was learned from: a relaunch (resume, wake) gives the record a new pane, and a fresh start here. */
+  paneId?: string;
 }
 
 /** How often a pane whose log writer is down gets a new one (it dies at once while the cause lasts). */
 const REATTACH_EVERY_MS = 5000;
+
+/** How often an idle agent that could not be hibernated is looked at again (its conversation may have been written since). */
+const HIBERNATE_RETRY_MS = 5000;
 
 /** One notification per session and event within this time (a flapping session is not a storm). */
 export const NOTIFY_DEBOUNCE_MS = 30_000;
@@ -51,6 +63,8 @@ export interface MonitorOptions {
   notifyFor?: (project: string) => NotifyConfig | null;
   /** Config lookup per project root for `logs:` and `ttl:` (the monitor enforces the ttl, see gc.ts). */
   settingsFor?: (project: string) => { logs: { maxBytes: number; keep: number }; ttl: number } | null;
+  /** The project's `hibernate:` setting (ms an agent may stay idle), null when none. */
+  hibernateFor?: (project: string) => number | null;
   log?: (msg: string) => void;
   now?: () => number;
   /**
@@ -114,12 +128,14 @@ export class Monitor {
       live.add(rec.id);
       const pane = matchPane(rec, byPane);
       let t = this.tracked.get(rec.id);
+      if (t && pane && t.paneId !== undefined && t.paneId !== pane.paneId) t = undefined;
       if (!t) {
         t = { memory: initialMemory(rec, pane, now), logSize: -1, logMtime: 0, screen: null, capturedAt: 0, hookAt: '', published: null, notified: null, announced: new Map() };
         // After a restart, what was published stands: no false transition, no repeated notification.
         if (pane?.opts.state) t.notified = { state: pane.opts.state, at: now };
         this.tracked.set(rec.id, t);
       }
+      if (pane) t.paneId = pane.paneId;
       let size = 0;
       let mtime = 0;
       try {
@@ -135,6 +151,10 @@ export class Monitor {
       t.logMtime = mtime;
       const logAt = size > 0 ? mtime : null;
       const outputAt = lastOutputAt(rec, pane, logAt);
+      if (pane?.opts.conv && pane.opts.conv !== t.conv) {
+        t.conv = pane.opts.conv;
+        void syncConversation(this.registry, rec, pane.opts.conv).catch((e: Error) => this.opts.log?.(`conversation of ${rec.name}: ${e.message}`));
+      }
       const hookMoved = !!pane && pane.opts.hookAt !== t.hookAt;
       if (pane) t.hookAt = pane.opts.hookAt;
       const down = writerDown(pane);
@@ -190,6 +210,7 @@ export class Monitor {
       }
       p.t.published = { state: d.state, since: d.since, reason: d.reason, explain: explainText, icon, window: p.pane.windowId };
       this.maybeNotify(p.rec, p.pane, p.t, d.state, now);
+      if (d.state === 'idle') this.maybeHibernate(p.rec, p.pane, p.t, d.since, now);
     });
     const summary = summaryText(states);
     if (summary !== this.summary) {
@@ -246,6 +267,34 @@ export class Monitor {
         /* gone */
       }
     }
+  }
+
+  /**
+   * The config's `hibernate:` (an agent idle that long is stopped, its conversation kept): once
+   * per idle spell, never twice at once; a refusal (an agent amux cannot resume, a conversation
+   * not written yet) is logged once per reason and looked at again every HIBERNATE_RETRY_MS.
+   */
+  private maybeHibernate(rec: SessionRecord, pane: PaneRow, t: Tracked, idleSince: number, now: number): void {
+    const after = this.opts.hibernateFor?.(rec.project);
+    if (!after || after <= 0 || now - idleSince < after || rec.hibernated) return;
+    if (t.hibernation && (t.hibernation.pending || now - t.hibernation.at < HIBERNATE_RETRY_MS)) return;
+    const why = cannotHibernate(rec);
+    if (why !== null) {
+      if (t.hibernation?.why !== why) this.opts.log?.(`not hibernating ${rec.name}: ${why}`);
+      t.hibernation = { pending: false, at: now, why };
+      return;
+    }
+    t.hibernation = { pending: true, at: now };
+    const reason = `idle for ${formatAge(now - idleSince)} (hibernate: ${formatAge(after)} in the config)`;
+    hibernate(this.server, rec, pane, reason, this.registry)
+      .then(() => {
+        t.hibernation = undefined;
+        this.opts.log?.(`hibernated ${rec.name}: ${reason}`);
+      })
+      .catch((e: Error) => {
+        this.opts.log?.(`not hibernating ${rec.name}: ${e.message}`);
+        t.hibernation = { pending: false, at: now };
+      });
   }
 
   private maybeNotify(rec: SessionRecord, pane: PaneRow, t: Tracked, state: State, now: number): void {

@@ -10,6 +10,7 @@ export const STATE_ICON: Record<State, string> = {
   stuck: '⚠',
   exited: '■',
   lost: '?',
+  hibernated: 'z',
   unknown: '~',
 };
 
@@ -22,10 +23,11 @@ export const STATE_COLOR: Record<State, string> = {
   stuck: 'red',
   exited: 'white',
   lost: 'magenta',
+  hibernated: 'cyan',
   unknown: 'white',
 };
 
-const ORDER: State[] = ['running', 'starting', 'waiting', 'idle', 'stuck', 'exited'];
+const ORDER: State[] = ['running', 'starting', 'waiting', 'idle', 'stuck', 'hibernated', 'exited'];
 
 /** `⚙ 3 running · ⏸ 1 waiting · ✓ 2 idle · ⚠ 1 stuck` (zero counts left out; '' when none). */
 export function summaryText(states: Iterable<State>): string {

@@ -3,7 +3,7 @@ import { isTerminal } from './model.js';
 import { cmp } from '../util/table.js';
 
 /** Display order: sessions that need a person first (waiting, stuck), then by age. */
-const RANK: Record<State, number> = { waiting: 0, stuck: 1, running: 2, starting: 3, idle: 4, unknown: 5, exited: 6, lost: 7 };
+const RANK: Record<State, number> = { waiting: 0, stuck: 1, running: 2, starting: 3, idle: 4, unknown: 5, hibernated: 6, exited: 7, lost: 8 };
 
 /** What sorting and filtering look at, the same in a view and in its JSON form. */
 interface Keys {

@@ -32,7 +32,7 @@ export async function waitForView(
     if (accept(view)) return { view, matched: true, timedOut: false };
     // The monitor stopped ticking while we wait: replace it (once hung long enough) rather than wait on old states.
     if (view.state === 'unknown') await ensureMonitor(server);
-    if (view.state === 'lost' || (view.state === 'exited' && view.exitCode !== null) || (view.state === 'exited' && view.stateSince && Date.now() - view.stateSince > 5000)) {
+    if (view.state === 'lost' || view.state === 'hibernated' || (view.state === 'exited' && view.exitCode !== null) || (view.state === 'exited' && view.stateSince && Date.now() - view.stateSince > 5000)) {
       return { view, matched: false, timedOut: false };
     }
     if (Date.now() >= deadline || opts.signal?.aborted) return { view, matched: false, timedOut: true };

@@ -49,6 +49,7 @@ const FIELDS = {
   amuxHook: '#{@amux_hook}',
   amuxHookAt: '#{@amux_hook_at}',
   amuxExit: '#{@amux_exit}',
+  amuxConv: '#{@amux_conv}',
   monitorTick: '#{@amux_daemon_tick}',
   paneCurrentCommand: '#{pane_current_command}',
   windowName: '#{window_name}',
@@ -90,7 +91,7 @@ export interface PaneRow {
   /** The monitor's heartbeat (the global `@amux_daemon_tick`, epoch ms; 0 when it never ticked): how old the published state is. */
   monitorTick: number;
   /** amux's user options on the pane (empty string when unset). */
-  opts: { id: string; state: string; stateSince: string; reason: string; hook: string; hookAt: string; /** The first exit code the monitor saw (tmux may later report 0). */ exit: string };
+  opts: { id: string; state: string; stateSince: string; reason: string; hook: string; hookAt: string; /** The first exit code the monitor saw (tmux may later report 0). */ exit: string; /** The conversation the agent reported (`TIME SOURCE ID [FILE]`, see hook-record.ts). */ conv?: string };
 }
 
 function int(s: string | undefined): number {
@@ -147,6 +148,7 @@ export function parsePaneRows(stdout: string): PaneRow[] {
         hook: f.amuxHook,
         hookAt: f.amuxHookAt,
         exit: f.amuxExit,
+        conv: f.amuxConv,
       },
     });
   }

@@ -5,7 +5,7 @@
  */
 
 /** Per pane: the launch stamp (id, agent) and the monitor's published state and evidence. */
-export type PaneOption = 'remain-on-exit' | '@amux_id' | '@amux_agent' | '@amux_state' | '@amux_state_since' | '@amux_reason' | '@amux_explain' | '@amux_exit';
+export type PaneOption = 'remain-on-exit' | '@amux_id' | '@amux_agent' | '@amux_state' | '@amux_state_since' | '@amux_reason' | '@amux_explain' | '@amux_exit' | '@amux_conv';
 
 /** Per window: the state icon the status bar shows next to the window's name. */
 export type WindowOption = '@amux_state_icon';

@@ -470,7 +470,11 @@ export class TuiApp implements ModalHost {
       return;
     }
     if (!v.pane) {
-      this.preview.setContent(`\n  ${v.record.name} is lost: tmux no longer has its pane.\n  amux logs ${v.record.name} shows what it wrote; d removes it.`);
+      this.preview.setContent(
+        v.state === 'hibernated'
+          ? `\n  ${v.record.name} is hibernated: its process was stopped to free memory.\n  Enter wakes it in its conversation${v.record.conversation ? ` (${v.record.conversation.id})` : ''}; s sends it a prompt.`
+          : `\n  ${v.record.name} is lost: tmux no longer has its pane.\n  Enter resumes it (amux resume); amux logs ${v.record.name} shows what it wrote; d removes it.`,
+      );
       this.render();
       return;
     }
@@ -711,8 +715,16 @@ export class TuiApp implements ModalHost {
   async attach(): Promise<void> {
     const v = this.selectedView();
     if (!v) return;
-    if (v.state === 'lost') return this.flash(`${v.record.name} is lost: tmux no longer has it (d removes it)`, 'error');
     try {
+      if (v.state === 'lost') {
+        // Enter on a lost session resumes it in its conversation (refused, with why, when it cannot be).
+        this.flash(`resuming ${v.record.name}…`, 'ok');
+        const { resumeSessions } = await import('../core/resume.js');
+        const r = await resumeSessions(this.core, { sessions: [v.record.id] });
+        if (r.failed.length) return this.flash(`${r.failed[0]!.message}${r.failed[0]!.hint ? ` (${r.failed[0]!.hint})` : ''}`, 'error');
+        return this.flash(`resumed ${v.record.name}: Enter attaches`, 'ok');
+      }
+      if (v.state === 'hibernated') this.flash(`waking ${v.record.name}…`, 'ok');
       const r = await attachView(this.core, v, {
         // blessed leaves its screen for the client and restores it after.
         handOver: (client) => new Promise((resolve) => this.screen.exec(client.file, client.args, { env: client.env }, (_err: unknown, ok?: boolean) => resolve(ok ? 0 : 1))),

@@ -31,7 +31,7 @@ export function matchesFilter(v: SessionView, filter: string): boolean {
  * time it prints, and ranking those apart (as `ps` does) made rows jump every second under the
  * cursor and the mouse. A row moves only when it needs a person or finishes.
  */
-const BAND: Record<SessionView['state'], number> = { waiting: 0, stuck: 1, running: 2, starting: 2, idle: 2, unknown: 2, exited: 3, lost: 4 };
+const BAND: Record<SessionView['state'], number> = { waiting: 0, stuck: 1, running: 2, starting: 2, idle: 2, unknown: 2, hibernated: 3, exited: 3, lost: 4 };
 
 export function tableOrder(views: SessionView[]): SessionView[] {
   return [...views].sort(
