@@ -14,12 +14,36 @@ import type { SessionRecord } from '../session/types.js';
 import type { LaunchSpec } from '../session/launcher.js';
 import type { SessionInfo } from './sessions.js';
 
+/** The most sessions of one agent a launch starts (a thousand sessions fit one machine: issue 14). */
+export const MAX_COUNT = 1000;
+
+/** How many launches of a batch run at once. */
+const LAUNCHES_AT_ONCE = 8;
+
+/** `Promise.allSettled` of `fn` over `items`, at most `width` at a time, results in order. */
+async function settledPool<T, R>(items: readonly T[], width: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const out: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        out[i] = { status: 'fulfilled', value: await fn(items[i]!) };
+      } catch (e) {
+        out[i] = { status: 'rejected', reason: e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return out;
+}
+
 export interface StartInput {
   /** Agent ids from the config (presets included). Give agents or `command`, not both. */
   agents?: string[];
   /** A shell command to run instead of an agent. */
   command?: string;
-  /** Sessions of each agent (1 to 500; default 1). */
+  /** Sessions of each agent (1 to MAX_COUNT; default 1). */
   count?: number;
   /** Run in this workspace (a git worktree), created when missing. */
   workspace?: string;
@@ -54,7 +78,7 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
   if (input.command !== undefined && agentsIn.length > 0) throw new UsageError('give either agents or a command, not both');
   if (input.command === undefined && agentsIn.length === 0) throw new UsageError('which agent? e.g. amux run claude (see amux config show)');
   const count = input.count ?? 1;
-  if (!Number.isInteger(count) || count < 1 || count > 500) throw new UsageError(`count must be a whole number from 1 to 500, got "${input.count}"`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) throw new UsageError(`count must be a whole number from 1 to ${MAX_COUNT}, got "${input.count}"`);
   for (const k of Object.keys(input.env ?? {})) validateEnvKey(k);
   const total = (input.command !== undefined ? 1 : agentsIn.length) * count;
   if (input.name !== undefined && total > 1) throw new UsageError('a name names one session; drop it when launching several');
@@ -116,7 +140,10 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
       );
     }
   }
-  const results = await Promise.allSettled(specs.map((s) => launch(ctx.server, s, ctx.registry)));
+  // A few launches at a time: a thousand tmux clients at once overrun the server's socket
+  // (refused connections) and the machine; a few keep both busy.
+  const taken = new Set<string>();
+  const results = await settledPool(specs, LAUNCHES_AT_ONCE, (s) => launch(ctx.server, s, ctx.registry, taken));
   const records = results.filter((r): r is PromiseFulfilledResult<SessionRecord> => r.status === 'fulfilled').map((r) => r.value);
   const failed: StartOutput['failed'] = [];
   const fail = (e: unknown) => failed.push({ message: (e as Error).message, code: (e as { code?: string }).code ?? 'failed' });

@@ -9,7 +9,7 @@ import { homeDir } from '../util/paths.js';
 import { Registry } from './registry.js';
 import { RECORD_SCHEMA, type SessionRecord } from './types.js';
 import { launcherArgv, writeEnvFile } from './envfile.js';
-import { logMaxBytes, logWriterCommand } from './logwriter.js';
+import { logMaxBytes, logWriterCommand, writerBudget } from './logwriter.js';
 
 /** Everything needed to start one agent; built from config by the caller, never from YAML here. */
 export interface LaunchSpec {
@@ -69,18 +69,18 @@ const MAX_TMUX_TAKEN = 100;
  * Starts the agent with the launch recipe (tmux/launch.ts): the capped log writer gets the pane's
  * very first byte and the exit status is kept. Returns the durable record (already written to
  * the registry). A generated name that tmux already has as a session (one made by hand, or left
- * by a removed record) counts as taken: the next free name is tried.
+ * by a removed record) counts as taken: the next free name is tried. Launches of one batch share
+ * `taken`, so each such name is found once per batch, not once per launch.
  */
-export async function launch(server: Server, spec: LaunchSpec, registry = new Registry()): Promise<SessionRecord> {
+export async function launch(server: Server, spec: LaunchSpec, registry = new Registry(), taken = new Set<string>()): Promise<SessionRecord> {
   if (spec.name !== undefined) validateName(spec.name);
   const id = registry.newId();
-  const taken = new Set<string>();
-  for (;;) {
+  for (let tries = 0; ; tries++) {
     const name = registry.reserveUnique(spec.name ?? spec.nameBase, id, spec.name !== undefined, taken);
     try {
       return await launchAs(server, spec, id, name, registry);
     } catch (e) {
-      if (!(e instanceof DuplicateSessionError) || spec.name !== undefined || taken.size >= MAX_TMUX_TAKEN) throw e;
+      if (!(e instanceof DuplicateSessionError) || spec.name !== undefined || tries >= MAX_TMUX_TAKEN) throw e;
       taken.add(name);
     }
   }
@@ -106,7 +106,7 @@ async function launchAs(server: Server, spec: LaunchSpec, id: string, name: stri
       height: spec.height ?? 50,
       paneOptions: { '@amux_id': id, '@amux_agent': spec.agent },
       sessionOptions: { '@amux_session': name },
-      pipeTo: logWriterCommand(logFile, logMaxBytes()),
+      pipeTo: logWriterCommand(logFile, writerBudget(logMaxBytes(), 0)),
       argv: launcherArgv(envFile, argv),
     });
     created = true;

@@ -1,24 +1,26 @@
+import { closeSync, openSync, renameSync, statSync, truncateSync } from 'node:fs';
 import { shQuote } from '../util/quote.js';
 
 /**
- * The size-capped log writer that `pipe-pane` feeds. `cat >> FILE` has no cap (TMUX-FACTS), and
- * a Node process per pane would cost ~40 MB each, so this is a few lines of perl (on every Linux
- * and macOS): append to FILE; when it would pass MAX bytes, rotate FILE to FILE.1 and start anew
- * (truncating in place when the rename fails). Disk use per session stays under 2 × MAX. When
- * it cannot open FILE it exits: tmux then shows `pane_pipe` 0 and the monitor attaches a new
- * writer once it can (monitor.ts). The script is a constant; only the path and the
- * number are arguments, single-quoted.
+ * The log writer that `pipe-pane` feeds, and the rotation the monitor does for it (issue 14).
+ *
+ * tmux's `pipe-pane` forks a process per pane, so that process must be as small as can be: a
+ * shell holding the log open as fd 3 and `head -c BUDGET` appending the pane's bytes to it
+ * (dash and coreutils or BSD head, on every Linux and macOS: ~0.22 MB PSS a pane at 200,
+ * against ~0.46 MB for the perl writer this replaces and ~40 MB for Node). It is written from
+ * the first byte, never blocks the pane, and FILE never grows past the cap, even when nobody
+ * rotates (the monitor down, a flood between two ticks): after BUDGET bytes the rest is read
+ * and dropped (`cat > /dev/null`) until the monitor rotates. The monitor rotates (`rotateLog`:
+ * FILE → FILE.1, or FILE truncated in place when the rename fails, e.g. a read-only folder)
+ * once FILE holds ROTATE_AT of the cap, and attaches a new writer with a new budget. A writer
+ * that cannot open FILE, or whose write fails (a full disk), exits: tmux then shows `pane_pipe`
+ * 0 and the monitor attaches a new one once it can. Every process of a writer keeps FILE as fd
+ * 3, so a dead pane's writer is found in /proc (see the monitor's `endWriters`). Only the path
+ * and the number are arguments, single-quoted; `umask 077` keeps a new log private.
  */
-const SCRIPT = [
-  'umask 077; my ($f, $max) = @ARGV;',
-  'my $o; my $n = 0;',
-  'sub reopen { open($o, $_[0], $f) or die "amux log: $f: $!"; binmode $o; select((select($o), $| = 1)[0]); $n = -s $f || 0; }',
-  'reopen(">>");',
-  'while (1) { my $r = sysread(STDIN, my $b, 65536); last unless $r;',
-  // When the rotation cannot rename (a read-only folder, `.1` taken), the cap still holds: start the file anew in place.
-  '  if ($n + $r > $max && $n > 0) { close $o; reopen(rename($f, "$f.1") ? ">>" : ">"); }',
-  '  print $o $b; $n += $r; }',
-].join(' ');
+export function logWriterCommand(file: string, budget: number): string {
+  return `umask 077; exec 3>> ${shQuote(file)}; head -c ${Math.max(0, Math.floor(budget))} >&3 && exec cat > /dev/null`;
+}
 
 export const DEFAULT_LOG_MAX = 16 * 1024 * 1024;
 
@@ -27,7 +29,50 @@ export function logMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(n) && n >= 4096 ? Math.floor(n) : DEFAULT_LOG_MAX;
 }
 
-/** The shell command given to `pipe-pane` (tmux always runs it with /bin/sh). */
-export function logWriterCommand(file: string, maxBytes: number): string {
-  return `exec perl -e ${shQuote(SCRIPT)} ${shQuote(file)} ${Math.floor(maxBytes)}`;
+/** The monitor rotates a log once it holds this much of its cap (the writer's budget covers the rest until the next tick). */
+export const ROTATE_AT = 0.75;
+
+export function rotateAt(max: number): number {
+  return Math.floor(max * ROTATE_AT);
+}
+
+/** A new writer's budget for a log now `size` bytes long: the log stays below `max`. */
+export function writerBudget(max: number, size: number): number {
+  return Math.max(0, max - 1 - size);
+}
+
+/** The command of a new writer for `file` (its current size read here; 0 when there is none). */
+export function writerFor(file: string, max: number): string {
+  return logWriterCommand(file, writerBudget(max, sizeOf(file)));
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Whether a log is due for rotation. */
+export function rotationDue(size: number, max: number): boolean {
+  return size >= rotateAt(max);
+}
+
+/**
+ * Rotates FILE to FILE.1 (replacing it) and creates a new, private FILE; when the rename fails
+ * (a read-only folder, something else at FILE.1), FILE is truncated in place instead, so the cap
+ * holds either way. The writer still appending to the old file keeps writing there (FILE.1, or
+ * FILE from 0: it appends); the caller then attaches a new writer.
+ */
+export function rotateLog(file: string): 'rotated' | 'truncated' {
+  let how: 'rotated' | 'truncated' = 'rotated';
+  try {
+    renameSync(file, `${file}.1`);
+  } catch {
+    truncateSync(file, 0);
+    how = 'truncated';
+  }
+  closeSync(openSync(file, 'a', 0o600));
+  return how;
 }

@@ -122,6 +122,7 @@ export async function runDaemon(): Promise<number> {
         }
         await sleep(Math.max(50, TICK_MS - (Date.now() - t0)));
       }
+      monitor.close();
       await ctl.close();
       if (exited && !stopping) log('control connection ended; reconnecting');
     }

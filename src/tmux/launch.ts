@@ -60,7 +60,7 @@ export async function launchSession(server: Server, l: SessionLaunch): Promise<L
   ];
   let out: string;
   try {
-    out = await createWithRetry(server, commands);
+    out = await createWithRetry(server, commands, l.tmuxName, l.paneOptions['@amux_id']);
   } catch (e) {
     throw duplicateAsTaken(e, l.tmuxName);
   }
@@ -75,9 +75,12 @@ export async function launchSession(server: Server, l: SessionLaunch): Promise<L
 /**
  * When several amux processes start the first session of a server at once, tmux clients can
  * race the server's start-up ("server exited unexpectedly", a refused connection): those are
- * retried; anything else (a duplicate name) is not.
+ * retried; anything else (a duplicate name) is not. A client that failed that way may still
+ * have had its commands run: a session of the name stamped with this launch's id is its own
+ * half-made one, removed before the retry (a retry would otherwise fail as a duplicate and leave
+ * it behind, an orphan holding a name amux does not know).
  */
-async function createWithRetry(server: Server, commands: readonly TmuxCommand[]): Promise<string> {
+async function createWithRetry(server: Server, commands: readonly TmuxCommand[], tmuxName: string, id: string | undefined): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await server.runBatch(commands);
@@ -86,6 +89,16 @@ async function createWithRetry(server: Server, commands: readonly TmuxCommand[])
       const racy = /server exited unexpectedly|lost server|error connecting|no server running|Connection refused/i.test(msg);
       if (!racy || attempt >= 4) throw e;
       await new Promise((r) => setTimeout(r, 50 + Math.random() * 100 * (attempt + 1)));
+      if (id !== undefined) await removeOwn(server, tmuxName, id);
     }
+  }
+}
+
+async function removeOwn(server: Server, tmuxName: string, id: string): Promise<void> {
+  try {
+    const stamped = await server.run(['display-message', '-p', '-t', exactSession(tmuxName), '#{@amux_id}']);
+    if (stamped.trim() === id) await server.killSessionNamed(tmuxName);
+  } catch {
+    /* no such session (or no server): nothing to remove */
   }
 }
