@@ -9,7 +9,7 @@ import { homeDir } from '../util/paths.js';
 import { Registry } from './registry.js';
 import { RECORD_SCHEMA, type SessionRecord } from './types.js';
 import { launcherArgv, writeEnvFile } from './envfile.js';
-import { logMaxBytes, logWriterCommand, writerBudget } from './logwriter.js';
+import { logMaxBytes, logWriterCommand } from './logwriter.js';
 
 /** Everything needed to start one agent; built from config by the caller, never from YAML here. */
 export interface LaunchSpec {
@@ -106,7 +106,7 @@ async function launchAs(server: Server, spec: LaunchSpec, id: string, name: stri
       height: spec.height ?? 50,
       paneOptions: { '@amux_id': id, '@amux_agent': spec.agent },
       sessionOptions: { '@amux_session': name },
-      pipeTo: logWriterCommand(logFile, writerBudget(logMaxBytes(), 0)),
+      pipeTo: logWriterCommand(logFile, logMaxBytes()),
       argv: launcherArgv(envFile, argv),
     });
     created = true;

@@ -1,25 +1,27 @@
-import { closeSync, openSync, renameSync, statSync, truncateSync } from 'node:fs';
+import { closeSync, openSync, renameSync, truncateSync } from 'node:fs';
 import { shQuote } from '../util/quote.js';
 
 /**
  * The log writer that `pipe-pane` feeds, and the rotation the monitor does for it (issue 14).
  *
  * tmux's `pipe-pane` forks a process per pane, so that process must be as small as can be: a
- * shell holding the log open as fd 3 and `head -c BUDGET` appending the pane's bytes to it
- * (dash and coreutils or BSD head, on every Linux and macOS: ~0.22 MB PSS a pane at 200,
- * against ~0.46 MB for the perl writer this replaces and ~40 MB for Node). It is written from
- * the first byte, never blocks the pane, and FILE never grows past the cap, even when nobody
- * rotates (the monitor down, a flood between two ticks): after BUDGET bytes the rest is read
- * and dropped (`cat > /dev/null`) until the monitor rotates. The monitor rotates (`rotateLog`:
- * FILE → FILE.1, or FILE truncated in place when the rename fails, e.g. a read-only folder)
- * once FILE holds ROTATE_AT of the cap, and attaches a new writer with a new budget. A writer
- * that cannot open FILE, or whose write fails (a full disk), exits: tmux then shows `pane_pipe`
- * 0 and the monitor attaches a new one once it can. Every process of a writer keeps FILE as fd
- * 3, so a dead pane's writer is found in /proc (see the monitor's `endWriters`). Only the path
- * and the number are arguments, single-quoted; `umask 077` keeps a new log private.
+ * shell holding the log open as fd 3 and a plain `cat` appending the pane's bytes to it, as it
+ * reads them (dash and cat: ~0.22 MB PSS a pane at 200, against ~0.46 MB for the perl writer
+ * this replaces and ~40 MB for Node; `head -c` would count bytes but holds the last ones in its
+ * stdio buffer). It is written from the first byte and never blocks the pane. The cap is the
+ * shell's `ulimit -f` (512-byte blocks, POSIX): FILE never grows past it, even when nobody
+ * rotates (the monitor down, a flood between two ticks); a write past it ends `cat` with
+ * SIGXFSZ and the rest is read and dropped (`cat > /dev/null`) until the monitor rotates. The
+ * monitor rotates (`rotateLog`: FILE → FILE.1, or FILE truncated in place when the rename fails,
+ * e.g. a read-only folder) once FILE holds ROTATE_AT of the cap, and attaches a new writer. A
+ * writer that cannot open FILE, or whose write fails otherwise (a full disk), exits: tmux then
+ * shows `pane_pipe` 0 and the monitor attaches a new one once it can. Every process of a writer
+ * keeps FILE as fd 3, so a dead pane's writer is found in /proc (the monitor's `endWriters`).
+ * Only the path and the number are arguments, single-quoted; `umask 077` keeps a new log private.
  */
-export function logWriterCommand(file: string, budget: number): string {
-  return `umask 077; exec 3>> ${shQuote(file)}; head -c ${Math.max(0, Math.floor(budget))} >&3 && exec cat > /dev/null`;
+export function logWriterCommand(file: string, max: number): string {
+  const blocks = Math.max(1, Math.floor((max - 1) / 512));
+  return `umask 077; ulimit -f ${blocks}; exec 3>> ${shQuote(file)}; cat >&3; s=$?; [ $s -gt 128 ] && [ "$(kill -l $s)" = XFSZ ] && exec cat > /dev/null`;
 }
 
 export const DEFAULT_LOG_MAX = 16 * 1024 * 1024;
@@ -29,29 +31,11 @@ export function logMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(n) && n >= 4096 ? Math.floor(n) : DEFAULT_LOG_MAX;
 }
 
-/** The monitor rotates a log once it holds this much of its cap (the writer's budget covers the rest until the next tick). */
+/** The monitor rotates a log once it holds this much of its cap (the writer's limit covers the rest until the next tick). */
 export const ROTATE_AT = 0.75;
 
 export function rotateAt(max: number): number {
   return Math.floor(max * ROTATE_AT);
-}
-
-/** A new writer's budget for a log now `size` bytes long: the log stays below `max`. */
-export function writerBudget(max: number, size: number): number {
-  return Math.max(0, max - 1 - size);
-}
-
-/** The command of a new writer for `file` (its current size read here; 0 when there is none). */
-export function writerFor(file: string, max: number): string {
-  return logWriterCommand(file, writerBudget(max, sizeOf(file)));
-}
-
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
 }
 
 /** Whether a log is due for rotation. */

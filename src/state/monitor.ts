@@ -5,7 +5,7 @@ import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
 import type { SessionView, State } from './model.js';
 import { lastOutputAt, matchPane, viewOf } from './model.js';
-import { logMaxBytes, logWriterCommand, rotateLog, writerBudget, writerFor, rotationDue } from '../session/logwriter.js';
+import { logMaxBytes, logWriterCommand, rotateLog, rotationDue } from '../session/logwriter.js';
 import { unstamped } from '../session/identity.js';
 import { Registry, type DamagedRecord } from '../session/registry.js';
 import { STATE_ICON, summaryText } from './present.js';
@@ -222,7 +222,7 @@ export class Monitor {
         const how = rotateLog(rec.logFile);
         if (how === 'truncated' && !t.truncateSaid) this.opts.log?.(`log of ${rec.name} cannot be rotated to ${rec.logFile}.1: truncated in place`);
         t.truncateSaid = how === 'truncated';
-        writes.push(p.pipeAnew(logWriterCommand(rec.logFile, writerBudget(this.logMax, 0))).catch(fail));
+        writes.push(p.pipeAnew(logWriterCommand(rec.logFile, this.logMax)).catch(fail));
         t.reattachAt = undefined;
         return false;
       } catch (e) {
@@ -236,7 +236,7 @@ export class Monitor {
     if (t.reattachAt !== undefined && now - t.reattachAt < REATTACH_EVERY_MS) return !pane.panePipe || !logThere;
     if (t.reattachAt === undefined) this.opts.log?.(`log writer of ${rec.name} is not ${pane.panePipe ? 'writing to' : 'running for'} ${rec.logFile}: attaching a new one`);
     t.reattachAt = now;
-    const cmd = writerFor(rec.logFile, this.logMax);
+    const cmd = logWriterCommand(rec.logFile, this.logMax);
     writes.push((pane.panePipe ? p.pipeAnew(cmd) : p.pipeIfNone(cmd)).catch(fail));
     return true;
   }
