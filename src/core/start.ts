@@ -17,8 +17,9 @@ import type { SessionInfo } from './sessions.js';
 /** The most sessions of one agent a launch starts (a thousand sessions fit one machine: issue 14). */
 export const MAX_COUNT = 1000;
 
-/** How many launches of a batch run at once. */
-const LAUNCHES_AT_ONCE = 8;
+/** Launches made by one tmux client, and how many such clients run at once. */
+const LAUNCHES_PER_CLIENT = 10;
+const CLIENTS_AT_ONCE = 4;
 
 /** `Promise.allSettled` of `fn` over `items`, at most `width` at a time, results in order. */
 async function settledPool<T, R>(items: readonly T[], width: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
@@ -116,7 +117,7 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
   }
 
   const { buildLaunchSpec } = await import('../session/spec.js');
-  const { launch } = await import('../session/launcher.js');
+  const { launchMany } = await import('../session/launcher.js');
   const specs: LaunchSpec[] = [];
   for (const agent of agents) {
     for (let i = 0; i < count; i++) {
@@ -140,10 +141,14 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
       );
     }
   }
-  // A few launches at a time: a thousand tmux clients at once overrun the server's socket
-  // (refused connections) and the machine; a few keep both busy.
+  // Launches go LAUNCHES_PER_CLIENT to a tmux client, a few clients at a time: a thousand
+  // clients at once overrun the server's socket (refused connections) and the machine.
   const taken = new Set<string>();
-  const results = await settledPool(specs, LAUNCHES_AT_ONCE, (s) => launch(ctx.server, s, ctx.registry, taken));
+  const groups: LaunchSpec[][] = [];
+  for (let i = 0; i < specs.length; i += LAUNCHES_PER_CLIENT) groups.push(specs.slice(i, i + LAUNCHES_PER_CLIENT));
+  const results = (await settledPool(groups, CLIENTS_AT_ONCE, (g) => launchMany(ctx.server, g, ctx.registry, taken))).flatMap((r, k) =>
+    r.status === 'fulfilled' ? r.value : groups[k]!.map((): PromiseSettledResult<SessionRecord> => ({ status: 'rejected', reason: r.reason })),
+  );
   const records = results.filter((r): r is PromiseFulfilledResult<SessionRecord> => r.status === 'fulfilled').map((r) => r.value);
   const failed: StartOutput['failed'] = [];
   const fail = (e: unknown) => failed.push({ message: (e as Error).message, code: (e as { code?: string }).code ?? 'failed' });
