@@ -49,11 +49,12 @@ function children(pid: number): number[] {
   return out;
 }
 
-/** The log writers: children of the tmux server that are not pane processes. */
+/** The log writers: children of the tmux server that are not pane processes, and theirs (a shell and its cat). */
 function writerPids(b: BenchEnv): number[] {
   const server = Number(b.tmux(['display-message', '-p', '#{pid}']).trim());
   const panes = new Set(b.tmux(['list-panes', '-a', '-F', '#{pane_pid}']).split('\n').filter(Boolean).map(Number));
-  return children(server).filter((p) => !panes.has(p));
+  const top = children(server).filter((p) => !panes.has(p));
+  return [...top, ...top.flatMap(children)];
 }
 
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
@@ -118,7 +119,7 @@ export async function benchScale(): Promise<Row[]> {
     const writers = writerPids(b);
     const wm = memory(writers);
     const mm = memory([monitor]);
-    rows.push({ what: `log writer processes (children of the tmux server that are not panes)`, value: String(writers.length) });
+    rows.push({ what: `log writer processes (children of the tmux server that are not panes, and theirs)`, value: String(writers.length) });
     rows.push({ what: 'log writers, RSS / PSS in all', value: `${mb(wm.rss)} / ${mb(wm.pss)}` });
     rows.push({ what: 'monitor, RSS / PSS', value: `${mb(mm.rss)} / ${mb(mm.pss)}` });
     const perPss = (wm.pss + mm.pss) / 1024 / N;
