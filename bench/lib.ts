@@ -7,7 +7,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-export const CLI = join(ROOT, 'dist', 'cli.js');
+/** The CLI under test (AMUX_BENCH_CLI measures another build, e.g. a copy of main's dist, side by side). */
+export const CLI = process.env.AMUX_BENCH_CLI ?? join(ROOT, 'dist', 'cli.js');
 
 export class BenchEnv {
   readonly socket = `amux-bench-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;

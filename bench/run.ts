@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark on private tmux servers and writes bench/RESULTS.md.
- * `npm run bench -- core` (or state, tui, stress) runs one group.
+ * `npm run bench -- core` (or state, tui, stress) runs one group; `npm run bench -- scale` runs the
+ * 1,000-session bench (issue 14), which the default run leaves out.
  */
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,8 +27,12 @@ await optional('stress: 100 sessions, 20 printing', 'stress.ts', 'benchStress');
 await optional('web: terminals', 'web.ts', 'benchWeb');
 await optional('hosts: ps --all-hosts over ssh', 'hosts.ts', 'benchHosts');
 await optional('transcript: rendering', 'transcript.ts', 'benchTranscript');
+/** Selected only by name (`npm run bench -- scale`): it takes minutes, the default run stays short. */
+const onDemand: Record<string, () => Promise<Row[]>> = {};
+if (existsSync(join(ROOT, 'bench', 'scale.ts'))) onDemand[`scale: ${process.env.BENCH_SCALE_N ?? 1000} sessions`] = async () => (await import('./scale.ts')).benchScale();
 
 const only = process.argv[2];
+if (only) for (const [name, fn] of Object.entries(onDemand)) if (name.startsWith(only)) groups[name] = fn;
 const sections: string[] = [];
 for (const [name, fn] of Object.entries(groups)) {
   if (only && !name.startsWith(only)) continue;

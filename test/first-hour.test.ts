@@ -1,9 +1,9 @@
 /** What a new user hit in the first hour: notification storms, a missing shell, a forgotten exit code, leftovers. */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestEnv, waitFor, sleep } from './helpers.ts';
+import { TestEnv, waitFor, sleep, logWriterProcesses } from './helpers.ts';
 import { validateConfigText } from '../src/config/validate.ts';
 
 interface Row {
@@ -76,17 +76,12 @@ describe('first hour', () => {
     await waitFor(() => env.tryTmux(['show-options', '-p', '-t', bad.tmux.pane, '-v', '@amux_exit'])?.trim() || undefined, 3000);
     assert.equal(env.tmux(['show-options', '-p', '-t', bad.tmux.pane, '-v', '@amux_exit']).trim(), '3');
     // The dead panes' log writers are gone.
-    const perls = await waitFor(() => {
-      const n = env.processes().filter((pid) => {
-        try {
-          return /^perl\0-e\0[^\0]*\0[^\0]*\/logs\//.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
-        } catch {
-          return false;
-        }
-      }).length;
+    const logs = join(env.home, 'logs');
+    const writers = await waitFor(() => {
+      const n = readdirSync(logs).filter((f) => f.endsWith('.log') && logWriterProcesses(join(logs, f)).all.length > 0).length;
       return n === 1 ? n : undefined;
     }, 5000);
-    assert.equal(perls, 1, 'one log writer: the live watcher');
+    assert.equal(writers, 1, 'one log writer: the live watcher');
   });
 
   test('daemon stop leaves nothing of amux visible: the hidden session goes too', async () => {

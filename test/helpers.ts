@@ -6,7 +6,7 @@
 import { withSharedSync } from '../src/tmux/gate.ts';
 import { socketLabel } from '../src/tmux/exec.ts';
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, writeFileSync, realpathSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync, realpathSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +137,26 @@ export class TestEnv {
   async cleanup(): Promise<void> {
     await teardown({ sockets: this.sockets, home: this.home, dir: this.dir });
   }
+}
+
+/**
+ * The processes of the log writer of `logFile` (session/logwriter.ts: a shell and `cat`, each
+ * holding the log as fd 3): `writing` is the one appending to it (cat), `all` every one.
+ */
+export function logWriterProcesses(logFile: string): { writing: number | null; all: number[] } {
+  const all: number[] = [];
+  let writing: number | null = null;
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (readlinkSync(`/proc/${e}/fd/3`) !== logFile) continue;
+      all.push(Number(e));
+      if (readlinkSync(`/proc/${e}/fd/1`) === logFile) writing = Number(e);
+    } catch {
+      /* gone, or no such fd */
+    }
+  }
+  return { writing, all };
 }
 
 /** The pids of every process whose environment carries `AMUX_HOME=home` (started for one test or bench). */

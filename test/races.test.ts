@@ -25,7 +25,7 @@ function snapshot(env: TestEnv): { records: Row[]; names: Map<string, string>; t
   const files = existsSync(dir) ? readdirSync(dir) : [];
   const records = files.filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Row);
   const namesDir = join(env.home, 'names');
-  const names = new Map((existsSync(namesDir) ? readdirSync(namesDir) : []).map((n) => [n, readFileSync(join(namesDir, n), 'utf8').trim()]));
+  const names = new Map((existsSync(namesDir) ? readdirSync(namesDir) : []).map((n) => [n, readFileSync(join(namesDir, n), 'utf8').split('\n')[0]!.trim()]));
   const tmux = (env.tryTmux(['list-sessions', '-F', '#{session_name}']) ?? '').split('\n').filter((s) => s.startsWith('amux-'));
   return { records, names, tmux, locks: files.filter((f) => f.endsWith('.lock')) };
 }

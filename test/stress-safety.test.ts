@@ -7,7 +7,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestEnv, waitFor } from './helpers.ts';
+import { TestEnv, waitFor, logWriterProcesses } from './helpers.ts';
 import { appendCapped } from '../src/state/daemon-log.ts';
 import { loadConfig } from '../src/config/load.ts';
 
@@ -78,19 +78,9 @@ interface Doctor {
   checks: { name: string; ok: boolean; warn?: boolean; detail: string; session?: string }[];
 }
 
-/** The perl log writer whose command line names `logFile`. */
+/** The log writer's process that appends to `logFile` (killing it ends the writer: its shell exits too). */
 function writerPid(logFile: string): number | null {
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      // The program itself is perl (not tmux or a shell whose argv carries the pipe command).
-      const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-      if (/(^|\/)perl[\d.]*$/.test(argv[0]!) && argv.some((a) => a.includes(logFile))) return Number(e);
-    } catch {
-      /* gone */
-    }
-  }
-  return null;
+  return logWriterProcesses(logFile).writing;
 }
 
 describe('doctor reports a dead log writer', () => {

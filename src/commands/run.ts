@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { AmuxCommand, jsonOption } from './base.js';
 import { UsageError } from '../util/errors.js';
-import { startSessions } from '../core/start.js';
+import { startSessions, MAX_COUNT } from '../core/start.js';
 
 export class RunCommand extends AmuxCommand {
   static override paths = [['run']];
@@ -45,7 +45,7 @@ export class RunCommand extends AmuxCommand {
     const { splitPassthrough } = await import('../session/spec.js');
     const { positional, passthrough } = splitPassthrough(this.agents, process.argv.slice(2));
     const count = this.count === undefined ? 1 : Number(this.count);
-    if (!Number.isInteger(count) || count < 1 || count > 500) throw new UsageError(`--count must be a whole number from 1 to 500, got "${this.count}"`);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) throw new UsageError(`--count must be a whole number from 1 to ${MAX_COUNT}, got "${this.count}"`);
     const env: Record<string, string> = {};
     for (const kv of this.env ?? []) {
       const i = kv.indexOf('=');

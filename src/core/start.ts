@@ -14,12 +14,37 @@ import type { SessionRecord } from '../session/types.js';
 import type { LaunchSpec } from '../session/launcher.js';
 import type { SessionInfo } from './sessions.js';
 
+/** The most sessions of one agent a launch starts (a thousand sessions fit one machine: issue 14). */
+export const MAX_COUNT = 1000;
+
+/** Launches made by one tmux client, and how many such clients run at once. */
+const LAUNCHES_PER_CLIENT = 10;
+const CLIENTS_AT_ONCE = 4;
+
+/** `Promise.allSettled` of `fn` over `items`, at most `width` at a time, results in order. */
+async function settledPool<T, R>(items: readonly T[], width: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const out: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        out[i] = { status: 'fulfilled', value: await fn(items[i]!) };
+      } catch (e) {
+        out[i] = { status: 'rejected', reason: e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return out;
+}
+
 export interface StartInput {
   /** Agent ids from the config (presets included). Give agents or `command`, not both. */
   agents?: string[];
   /** A shell command to run instead of an agent. */
   command?: string;
-  /** Sessions of each agent (1 to 500; default 1). */
+  /** Sessions of each agent (1 to MAX_COUNT; default 1). */
   count?: number;
   /** Run in this workspace (a git worktree), created when missing. */
   workspace?: string;
@@ -54,7 +79,7 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
   if (input.command !== undefined && agentsIn.length > 0) throw new UsageError('give either agents or a command, not both');
   if (input.command === undefined && agentsIn.length === 0) throw new UsageError('which agent? e.g. amux run claude (see amux config show)');
   const count = input.count ?? 1;
-  if (!Number.isInteger(count) || count < 1 || count > 500) throw new UsageError(`count must be a whole number from 1 to 500, got "${input.count}"`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) throw new UsageError(`count must be a whole number from 1 to ${MAX_COUNT}, got "${input.count}"`);
   for (const k of Object.keys(input.env ?? {})) validateEnvKey(k);
   const total = (input.command !== undefined ? 1 : agentsIn.length) * count;
   if (input.name !== undefined && total > 1) throw new UsageError('a name names one session; drop it when launching several');
@@ -92,7 +117,7 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
   }
 
   const { buildLaunchSpec } = await import('../session/spec.js');
-  const { launch } = await import('../session/launcher.js');
+  const { launchMany } = await import('../session/launcher.js');
   const specs: LaunchSpec[] = [];
   for (const agent of agents) {
     for (let i = 0; i < count; i++) {
@@ -120,9 +145,16 @@ export async function startSessions(ctx: CoreContext, input: StartInput): Promis
   // The parent's places are taken atomically just before the launches (the check above fails early).
   const { reserveChildren } = await import('./lineage.js');
   const held = parent ? await reserveChildren(ctx, parent, specs.length) : null;
+  // Launches go LAUNCHES_PER_CLIENT to a tmux client, a few clients at a time: a thousand
+  // clients at once overrun the server's socket (refused connections) and the machine.
+  const taken = new Set<string>();
+  const groups: LaunchSpec[][] = [];
+  for (let i = 0; i < specs.length; i += LAUNCHES_PER_CLIENT) groups.push(specs.slice(i, i + LAUNCHES_PER_CLIENT));
   let results: PromiseSettledResult<SessionRecord>[];
   try {
-    results = await Promise.allSettled(specs.map((s) => launch(ctx.server, s, ctx.registry).finally(() => held?.one())));
+    results = (await settledPool(groups, CLIENTS_AT_ONCE, (g) => launchMany(ctx.server, g, ctx.registry, taken))).flatMap((r, k) =>
+      r.status === 'fulfilled' ? r.value : groups[k]!.map((): PromiseSettledResult<SessionRecord> => ({ status: 'rejected', reason: r.reason })),
+    );
   } finally {
     held?.all();
   }

@@ -4,7 +4,7 @@ import { profileFor } from '../agents/index.js';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { Server } from '../tmux/server.js';
 import { tmuxSessionName, validateName } from '../tmux/names.js';
-import { launchSession } from '../tmux/launch.js';
+import { launchSession, launchSessions, type LaunchedSession, type SessionLaunch } from '../tmux/launch.js';
 import { DuplicateSessionError } from '../tmux/errors.js';
 import { homeDir } from '../util/paths.js';
 import { Registry } from './registry.js';
@@ -75,39 +75,54 @@ const MAX_TMUX_TAKEN = 100;
  * Starts the agent with the launch recipe (tmux/launch.ts): the capped log writer gets the pane's
  * very first byte and the exit status is kept. Returns the durable record (already written to
  * the registry). A generated name that tmux already has as a session (one made by hand, or left
- * by a removed record) counts as taken: the next free name is tried.
+ * by a removed record) counts as taken: the next free name is tried. Launches of one batch share
+ * `taken`, so each such name is found once per batch, not once per launch.
  */
-export async function launch(server: Server, spec: LaunchSpec, registry = new Registry()): Promise<SessionRecord> {
+export async function launch(server: Server, spec: LaunchSpec, registry = new Registry(), taken = new Set<string>()): Promise<SessionRecord> {
   if (spec.name !== undefined) validateName(spec.name);
   const id = registry.newId();
-  const taken = new Set<string>();
-  for (;;) {
+  for (let tries = 0; ; tries++) {
     const name = registry.reserveUnique(spec.name ?? spec.nameBase, id, spec.name !== undefined, taken);
     try {
       return await launchAs(server, spec, id, name, registry);
     } catch (e) {
-      if (!(e instanceof DuplicateSessionError) || spec.name !== undefined || taken.size >= MAX_TMUX_TAKEN) throw e;
+      if (!(e instanceof DuplicateSessionError) || spec.name !== undefined || tries >= MAX_TMUX_TAKEN) throw e;
       taken.add(name);
     }
   }
 }
 
-/** Starts the session under `name` (reserved for `id`); on failure nothing is left and the name is free. */
-async function launchAs(server: Server, spec: LaunchSpec, id: string, name: string, registry: Registry): Promise<SessionRecord> {
+/** One launch made ready: its files written, its tmux recipe built (see `prepare`). */
+interface Prepared {
+  spec: LaunchSpec;
+  id: string;
+  name: string;
+  tmuxName: string;
+  runDir: string;
+  logFile: string;
+  argv: string[];
+  /** The argv before amux gave it a conversation id (a relaunch starts from it). */
+  baseArgv: string[];
+  conversation: ConversationRef | null;
+  launch: SessionLaunch;
+}
+
+/** Writes what the session needs before tmux starts it (env file, hook settings, the private log) under `name`, reserved for `id`. */
+function prepare(server: Server, spec: LaunchSpec, id: string, name: string): Prepared {
   const tmuxName = tmuxSessionName(name);
   const runDir = join(homeDir('run'), id);
   const logFile = join(homeDir('logs'), `${id}.log`);
   const logs = logSettings({ logs: spec.logs });
-  let created = false;
+  const p: Prepared = { spec, id, name, tmuxName, runDir, logFile, argv: [], baseArgv: [], conversation: null, launch: null as unknown as SessionLaunch };
   try {
     mkdirSync(runDir, { recursive: true, mode: 0o700 });
     const envFile = join(runDir, 'env');
     writeEnvFile(envFile, { ...spec.env, AMUX_SESSION: name, AMUX_SESSION_ID: id });
     saveLaunchEnv(runDir, spec.env);
-    const baseArgv = withHooks(spec, runDir);
-    const { argv, conversation } = assignConversation(spec, baseArgv);
+    p.baseArgv = withHooks(spec, runDir);
+    ({ argv: p.argv, conversation: p.conversation } = assignConversation(spec, p.baseArgv));
     closeSync(openSync(logFile, 'a', 0o600)); // private from its first byte (logs can hold secrets)
-    const { sessionId, windowId, paneId } = await launchSession(server, {
+    p.launch = {
       tmuxName,
       windowName: spec.windowName,
       cwd: spec.cwd,
@@ -115,44 +130,112 @@ async function launchAs(server: Server, spec: LaunchSpec, id: string, name: stri
       height: spec.height ?? 50,
       paneOptions: { '@amux_id': id, '@amux_agent': spec.agent },
       sessionOptions: { '@amux_session': name },
-      pipeTo: logWriterCommand(logFile, logs.maxBytes, logs.keep),
-      argv: launcherArgv(envFile, argv),
-    });
-    created = true;
-    const rec: SessionRecord = {
-      schema: RECORD_SCHEMA,
-      id,
-      name,
-      agent: spec.agent,
-      detector: spec.detector,
-      argv,
-      project: spec.project,
-      workspace: spec.workspace,
-      cwd: spec.cwd,
-      createdAt: new Date().toISOString(),
-      tmux: { socket: server.label, session: tmuxName, sessionId, window: windowId, pane: paneId },
-      logFile,
-      tags: spec.tags,
-      ...(spec.idleAfter !== undefined ? { idleAfter: spec.idleAfter } : {}),
-      ...(spec.stuckAfter !== undefined ? { stuckAfter: spec.stuckAfter } : {}),
-      ...(spec.patterns ? { patterns: spec.patterns } : {}),
-      ...(spec.parent ? { parent: spec.parent } : {}),
-      envNames: envNamesOf(spec.env),
-      baseArgv,
-      windowName: spec.windowName,
-      ...(spec.shellCommand ? { shellCommand: true } : {}),
-      ...(spec.cleanEnv ? { cleanEnv: true } : {}),
-      ...(conversation ? { conversation } : {}),
+      pipeTo: logWriterCommand(logFile, logs.maxBytes),
+      argv: launcherArgv(envFile, p.argv),
     };
-    registry.put(rec);
-    return rec;
+    return p;
   } catch (e) {
-    if (created) await server.killSessionNamed(tmuxName).catch(() => undefined);
-    registry.releaseName(name, id);
-    rmSync(runDir, { recursive: true, force: true });
-    rmSync(logFile, { force: true });
+    unprepare(p);
     throw e;
   }
+}
+
+/** Leaves nothing of a launch that did not happen: its name free, its files gone. */
+function unprepare(p: Prepared, registry = new Registry()): void {
+  registry.releaseName(p.name, p.id);
+  rmSync(p.runDir, { recursive: true, force: true });
+  rmSync(p.logFile, { force: true });
+}
+
+/** Writes the record of a session tmux made. */
+function record(server: Server, p: Prepared, ids: LaunchedSession, registry: Registry): SessionRecord {
+  const { spec } = p;
+  const rec: SessionRecord = {
+    schema: RECORD_SCHEMA,
+    id: p.id,
+    name: p.name,
+    agent: spec.agent,
+    detector: spec.detector,
+    argv: p.argv,
+    project: spec.project,
+    workspace: spec.workspace,
+    cwd: spec.cwd,
+    createdAt: new Date().toISOString(),
+    tmux: { socket: server.label, session: p.tmuxName, sessionId: ids.sessionId, window: ids.windowId, pane: ids.paneId },
+    logFile: p.logFile,
+    tags: spec.tags,
+    ...(spec.idleAfter !== undefined ? { idleAfter: spec.idleAfter } : {}),
+    ...(spec.stuckAfter !== undefined ? { stuckAfter: spec.stuckAfter } : {}),
+    ...(spec.patterns ? { patterns: spec.patterns } : {}),
+    ...(spec.parent ? { parent: spec.parent } : {}),
+    envNames: envNamesOf(spec.env),
+    baseArgv: p.baseArgv,
+    windowName: spec.windowName,
+    ...(spec.shellCommand ? { shellCommand: true } : {}),
+    ...(spec.cleanEnv ? { cleanEnv: true } : {}),
+    ...(p.conversation ? { conversation: p.conversation } : {}),
+  };
+  registry.put(rec);
+  return rec;
+}
+
+/** Starts the session under `name` (reserved for `id`); on failure nothing is left and the name is free. */
+async function launchAs(server: Server, spec: LaunchSpec, id: string, name: string, registry: Registry): Promise<SessionRecord> {
+  const p = prepare(server, spec, id, name);
+  let created = false;
+  try {
+    const ids = await launchSession(server, p.launch);
+    created = true;
+    return record(server, p, ids, registry);
+  } catch (e) {
+    if (created) await server.killSessionNamed(p.tmuxName).catch(() => undefined);
+    unprepare(p, registry);
+    throw e;
+  }
+}
+
+/**
+ * Several generated-name launches with one tmux client (tmux/launch.ts `launchSessions`): each
+ * result is its record or why it failed, in order. A launch the batch could not make is made
+ * on its own (`launch`), which says exactly why it fails or takes the next free name.
+ */
+export async function launchMany(server: Server, specs: readonly LaunchSpec[], registry = new Registry(), taken = new Set<string>()): Promise<PromiseSettledResult<SessionRecord>[]> {
+  const out: PromiseSettledResult<SessionRecord>[] = new Array(specs.length);
+  const ready: { i: number; p: Prepared }[] = [];
+  const alone: number[] = [];
+  specs.forEach((spec, i) => {
+    if (spec.name !== undefined) return alone.push(i);
+    const id = registry.newId();
+    try {
+      ready.push({ i, p: prepare(server, spec, id, registry.reserveUnique(spec.nameBase, id, false, taken)) });
+    } catch (e) {
+      out[i] = { status: 'rejected', reason: e };
+    }
+  });
+  const ids = await launchSessions(server, ready.map((r) => r.p.launch));
+  for (const [k, { i, p }] of ready.entries()) {
+    const made = ids[k];
+    if (!made) {
+      unprepare(p, registry);
+      alone.push(i);
+      continue;
+    }
+    try {
+      out[i] = { status: 'fulfilled', value: record(server, p, made, registry) };
+    } catch (e) {
+      await server.killSessionNamed(p.tmuxName).catch(() => undefined);
+      unprepare(p, registry);
+      out[i] = { status: 'rejected', reason: e };
+    }
+  }
+  for (const i of alone) {
+    try {
+      out[i] = { status: 'fulfilled', value: await launch(server, specs[i]!, registry, taken) };
+    } catch (e) {
+      out[i] = { status: 'rejected', reason: e };
+    }
+  }
+  return out;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, writeFileSync, renameSync, unlinkSync, openSync, closeSync, statSync, writeSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, renameSync, unlinkSync, openSync, closeSync, statSync, writeSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { homeDir } from '../util/paths.js';
 import { AmuxError, NotFoundError, UsageError } from '../util/errors.js';
@@ -53,6 +53,20 @@ function lockIsStale(lock: string): boolean {
   }
 }
 
+/** Whether a process with this pid runs (false for no pid). */
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** How long a watched registry's stamp stands without a change seen (a missed event costs at most this). */
+const RESTAMP_MS = 5000;
+
 /** The shortest id prefix that may stand for a session (git's rule): shorter ones are names only. */
 export const MIN_ID_PREFIX = 4;
 
@@ -73,21 +87,26 @@ export class Registry {
     return join(this.dir, `${id}.json`);
   }
 
-  /** Reserves `name` for `id`; false when another session holds it. Atomic across processes. */
+  /**
+   * Reserves `name` for `id`; false when another session holds it. Atomic across processes. The
+   * file holds the id, then the reserving process's pid: a reservation whose record is not
+   * written yet belongs to a launch still under way as long as that process lives (a batch of a
+   * thousand can take longer than any grace period).
+   */
   reserveName(name: string, id: string): boolean {
     const path = join(this.namesDir, name);
     try {
       const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, id);
+      writeSync(fd, `${id}\n${process.pid}\n`);
       closeSync(fd);
       return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       // A reservation whose record is gone (a crashed launch) is stale after a grace period.
       try {
-        const holder = readFileSync(path, 'utf8').trim();
+        const [holder, pid] = readFileSync(path, 'utf8').split('\n').map((l) => l.trim());
         const age = Date.now() - statSync(path).mtimeMs;
-        if (holder && !this.get(holder) && age > 30_000) {
+        if (holder && age > 30_000 && !alive(Number(pid)) && !this.get(holder)) {
           unlinkSync(path);
           return this.reserveName(name, id);
         }
@@ -101,7 +120,7 @@ export class Registry {
   releaseName(name: string, id: string): void {
     const path = join(this.namesDir, name);
     try {
-      if (readFileSync(path, 'utf8').trim() === id) unlinkSync(path);
+      if (readFileSync(path, 'utf8').split('\n')[0]!.trim() === id) unlinkSync(path);
     } catch {
       /* already gone */
     }
@@ -132,13 +151,22 @@ export class Registry {
       return base;
     }
     const free = (n: string) => !taken.has(n) && !this.idClash(n) && this.reserveName(n, id);
-    if (free(base)) return base;
-    for (let n = 2; n < 10_000; n++) {
+    // A batch in one process goes on from the last name it got: a thousand launches try each
+    // name once, not a thousand times (names freed meanwhile below it are left for later).
+    const from = this.nextSuffix.get(base) ?? 1;
+    if (from === 1 && free(base)) return base;
+    for (let n = Math.max(2, from); n < 100_000; n++) {
       const candidate = `${base.slice(0, 58)}-${n}`;
-      if (free(candidate)) return candidate;
+      if (free(candidate)) {
+        this.nextSuffix.set(base, n + 1);
+        return candidate;
+      }
     }
     throw new AmuxError(`no free session name starting with "${base}"`);
   }
+
+  /** Per base name, the suffix after the last generated name this registry reserved (see reserveUnique). */
+  private readonly nextSuffix = new Map<string, number>();
 
   newId(): string {
     // The Web Crypto global: node:crypto is loaded only by commands that create sessions.
@@ -287,6 +315,45 @@ export class Registry {
    * place), added or removed changes it.
    */
   stamp(): string {
+    // Watched (a long-lived reader): the folder is stat'ed whole only after a change, or every
+    // RESTAMP_MS in case a change was missed; a thousand records are not a thousand stats a tick.
+    const w = this.watching;
+    if (w && !w.dirty && Date.now() - w.at < RESTAMP_MS) return w.stamp;
+    if (w) w.dirty = false; // a change from now on marks it again
+    const stamp = this.fullStamp();
+    if (w) {
+      w.stamp = stamp;
+      w.at = Date.now();
+    }
+    return stamp;
+  }
+
+  private watching: { watcher: FSWatcher; dirty: boolean; stamp: string; at: number } | null = null;
+
+  /**
+   * For a long-lived reader that stamps every tick (the monitor, the TUI): watches the registry
+   * folder, so `stamp` reads it again only after something in it changed. Without a way to watch
+   * (no folder yet, no inotify), every stamp reads the folder, as before.
+   */
+  watch(): void {
+    if (this.watching) return;
+    try {
+      const watcher = watch(this.dir, { persistent: false }, () => {
+        if (this.watching) this.watching.dirty = true;
+      });
+      watcher.on('error', () => this.unwatch());
+      this.watching = { watcher, dirty: true, stamp: '', at: 0 };
+    } catch {
+      /* no folder yet: stamp reads it every time */
+    }
+  }
+
+  unwatch(): void {
+    this.watching?.watcher.close();
+    this.watching = null;
+  }
+
+  private fullStamp(): string {
     try {
       const st = statSync(this.dir);
       const names = readdirSync(this.dir);

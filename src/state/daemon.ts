@@ -66,6 +66,11 @@ export async function runDaemon(): Promise<number> {
   const hibernateFor = (project: string): number | null => configFor(project)?.hibernate ?? null;
 
   const events = await openEvents(socket);
+  // The liveness readers check (HUNG_AFTER_MS): touched every second while the event loop turns,
+  // not only between ticks, so a first tick over a thousand panes on a loaded machine is not
+  // taken for a hang (a frozen or stuck process touches nothing and is still replaced).
+  const alive = setInterval(() => touchPidFile(socket), 1000);
+  alive.unref();
   try {
     while (!stopping) {
       touchPidFile(socket);
@@ -124,10 +129,12 @@ export async function runDaemon(): Promise<number> {
         }
         await sleep(Math.max(50, TICK_MS - (Date.now() - t0)));
       }
+      monitor.close();
       await ctl.close();
       if (exited && !stopping) log('control connection ended; reconnecting');
     }
   } finally {
+    clearInterval(alive);
     await events?.close(exitReason);
     removeSnapshot(socket);
     releasePidFile(socket);

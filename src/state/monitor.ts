@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { spawn, execFileSync } from 'node:child_process';
 import type { PaneRow } from '../tmux/formats.js';
 import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
 import type { SessionView, State } from './model.js';
-import { lastOutputAt, matchPane, viewOf, writerDown } from './model.js';
-import { logWriterCommand } from '../session/logwriter.js';
+import { lastOutputAt, matchPane, viewOf } from './model.js';
+import { logWriterCommand, rotateLog, rotationDue } from '../session/logwriter.js';
 import { logSettings } from '../session/rotation.js';
 import { LogIndex } from '../session/logindex.js';
 import { Collector } from './gc.js';
@@ -38,7 +38,7 @@ interface Tracked {
   announced: Map<string, number>;
   /** The pane's exit code is stored (`@amux_exit`) and its log writer closed: nothing more to do for the dead pane. */
   settled?: string;
-  /** When a new log writer was last attached to the pane, while its writer is down (see `writerDown`). */
+  /** When a new log writer was last attached to the pane, while its writer is down (see `keepWriter`). */
   reattachAt?: number;
   /** The last conversation report seen on the pane (`@amux_conv`): a new one is copied to the record. */
   conv?: string;
@@ -46,6 +46,8 @@ interface Tracked {
   hibernation?: { pending: boolean; at: number; why?: string };
   /** The pane this was learned from: a relaunch (resume, wake) gives the record a new pane, and a fresh start here. */
   paneId?: string;
+  /** The log could not be rotated and was truncated in place (said once in the monitor's log). */
+  truncateSaid?: boolean;
 }
 
 /** How often a pane whose log writer is down gets a new one (it dies at once while the cause lasts). */
@@ -110,6 +112,12 @@ export class Monitor {
     private readonly opts: MonitorOptions,
   ) {
     this.collector = new Collector(server, this.registry, { ttlFor: (project) => opts.settingsFor?.(project)?.ttl ?? null, log: opts.log });
+    this.registry.watch();
+  }
+
+  /** Stops watching the registry folder (the daemon makes a new Monitor per control connection). */
+  close(): void {
+    this.registry.unwatch();
   }
 
   async tick(): Promise<{ sessions: number; live: number; captured: number; changed: number }> {
@@ -121,6 +129,9 @@ export class Monitor {
     const records = this.registry.listFor(this.opts.socketLabel);
     const live = new Set<string>();
     let needReap = false;
+    const writes: Promise<unknown>[] = [];
+    /** Log files of panes that died this tick whose writer is still there (ended in one scan, below). */
+    const settling = new Set<string>();
 
     // Decide which panes to capture, then capture them all in one pipelined batch.
     const plan: { rec: SessionRecord; pane: PaneRow | null; t: Tracked; capture: boolean; outputAt: number | null; logAt: number | null }[] = [];
@@ -138,12 +149,13 @@ export class Monitor {
       if (pane) t.paneId = pane.paneId;
       let size = 0;
       let mtime = 0;
+      let logThere = true;
       try {
         const st = statSync(rec.logFile);
         size = st.size;
         mtime = st.mtimeMs;
       } catch {
-        /* no log yet */
+        logThere = false; // removed, or its folder is gone: a writer that runs writes where nobody reads
       }
       const moved = size !== t.logSize || mtime !== t.logMtime;
       if (moved && size > 0) this.index.observe(rec.logFile, size, now);
@@ -157,19 +169,18 @@ export class Monitor {
       }
       const hookMoved = !!pane && pane.opts.hookAt !== t.hookAt;
       if (pane) t.hookAt = pane.opts.hookAt;
-      const down = writerDown(pane);
-      if (down) this.reattach(rec, pane!, t, now);
-      else t.reattachAt = undefined;
+      const down = !!pane && !pane.paneDead && this.keepWriter(rec, pane, t, size, logThere, now, writes);
       // With no writer the log cannot say the screen moved: read the screen every tick.
       const capture = !!pane && !pane.paneDead && (moved || down || hookMoved || t.screen === null || now - t.capturedAt > 15_000);
       if (pane?.paneDead && pane.paneDeadStatus === null) {
         t.deadNoStatusSince ??= now;
         if (now - t.deadNoStatusSince > 800) needReap = true;
       }
-      if (pane?.paneDead) this.settle(rec, pane, t);
+      if (pane?.paneDead) this.settle(rec, pane, t, settling);
       plan.push({ rec, pane, t, capture, outputAt, logAt });
     }
     for (const id of this.tracked.keys()) if (!live.has(id)) this.tracked.delete(id);
+    if (settling.size > 0) endWriters(settling);
     if (needReap && now - this.lastReap > 2000) {
       this.lastReap = now;
       this.opts.reap?.();
@@ -179,7 +190,6 @@ export class Monitor {
       plan.map((p) => (p.capture ? this.server.pane(p.pane!.paneId).capture({ joinWrapped: true }).catch(() => null) : Promise.resolve(null))),
     );
 
-    const writes: Promise<unknown>[] = [];
     let changed = 0;
     const states: State[] = [];
     plan.forEach((p, i) => {
@@ -229,18 +239,39 @@ export class Monitor {
   }
 
   /**
-   * Attaches a new log writer to a pane whose writer died (once every REATTACH_EVERY_MS: while
-   * the cause lasts, the new one dies at once too), and says so in the monitor's log once.
+   * Keeps a live pane's log writer going (logwriter.ts); true when the pane has none (down).
+   * A log at its rotation point is rotated and gets a new writer, within this tick's writes. A
+   * writer whose log file is gone (removed, its folder replaced) is replaced: the new one writes
+   * where readers look, or fails and leaves the pane without one. A pane whose writer died gets
+   * a new one every REATTACH_EVERY_MS (while the cause lasts the new one dies at once too), said
+   * in the monitor's log once.
    */
-  private reattach(rec: SessionRecord, pane: PaneRow, t: Tracked, now: number): void {
-    if (t.reattachAt !== undefined && now - t.reattachAt < REATTACH_EVERY_MS) return;
-    if (t.reattachAt === undefined) this.opts.log?.(`log writer of ${rec.name} is not running (${rec.logFile}): attaching a new one`);
-    t.reattachAt = now;
+  private keepWriter(rec: SessionRecord, pane: PaneRow, t: Tracked, size: number, logThere: boolean, now: number, writes: Promise<unknown>[]): boolean {
+    const fail = (e: Error) => this.opts.log?.(`log writer of ${rec.name}: ${e.message}`);
+    const p = this.server.pane(pane.paneId);
     const logs = logSettings(this.opts.settingsFor?.(rec.project));
-    void this.server
-      .pane(pane.paneId)
-      .pipeIfNone(logWriterCommand(rec.logFile, logs.maxBytes, logs.keep))
-      .catch((e: Error) => this.opts.log?.(`log writer of ${rec.name}: ${e.message}`));
+    if (logThere && rotationDue(size, logs.maxBytes)) {
+      try {
+        const how = rotateLog(rec.logFile, logs.keep);
+        if (how === 'truncated' && !t.truncateSaid) this.opts.log?.(`log of ${rec.name} cannot be rotated to ${rec.logFile}.1: truncated in place`);
+        t.truncateSaid = how === 'truncated';
+        writes.push(p.pipeAnew(logWriterCommand(rec.logFile, logs.maxBytes)).catch(fail));
+        t.reattachAt = undefined;
+        return false;
+      } catch (e) {
+        fail(e as Error); // neither rename nor truncate: treated as a writer that cannot write
+      }
+    }
+    if (pane.panePipe && logThere) {
+      t.reattachAt = undefined;
+      return false;
+    }
+    if (t.reattachAt !== undefined && now - t.reattachAt < REATTACH_EVERY_MS) return !pane.panePipe || !logThere;
+    if (t.reattachAt === undefined) this.opts.log?.(`log writer of ${rec.name} is not ${pane.panePipe ? 'writing to' : 'running for'} ${rec.logFile}: attaching a new one`);
+    t.reattachAt = now;
+    const cmd = logWriterCommand(rec.logFile, logs.maxBytes);
+    writes.push((pane.panePipe ? p.pipeAnew(cmd) : p.pipeIfNone(cmd)).catch(fail));
+    return true;
   }
 
   /**
@@ -248,7 +279,7 @@ export class Monitor {
    * report 0 for it) and closes its pipe, so its log writer reads EOF and exits (tmux keeps the
    * pipe of a remain-on-exit pane open until the pane goes).
    */
-  private settle(rec: SessionRecord, pane: PaneRow, t: Tracked): void {
+  private settle(rec: SessionRecord, pane: PaneRow, t: Tracked, settling: Set<string>): void {
     if (t.settled === pane.paneId) return;
     const known = pane.paneDeadStatus !== null || pane.paneDeadSignal !== null;
     if (!known && (t.deadNoStatusSince === undefined || (this.opts.now?.() ?? Date.now()) - t.deadNoStatusSince < 5000)) return;
@@ -260,13 +291,7 @@ export class Monitor {
     }
     // tmux refuses `pipe-pane` on a dead pane ("target pane has exited") and keeps the pipe open
     // while the pane stays: the writer never reads EOF. It is ended by its pid instead.
-    if (pane.panePipe) for (const pid of logWriterPids(rec.logFile)) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        /* gone */
-      }
-    }
+    if (pane.panePipe) settling.add(rec.logFile);
   }
 
   /**
@@ -370,27 +395,26 @@ export class Monitor {
 }
 
 /**
- * The log writers of one log file: perl processes whose argv is exactly `perl -e SCRIPT FILE MAX`
- * (see logwriter.ts), read from /proc (on systems without it, none are found).
+ * Ends the log writers of these log files (panes that died): the processes holding one of the
+ * files or its rotated `.1` as fd 3 (logwriter.ts), found in /proc in one scan for all of them
+ * (on systems without /proc, none are found and the writers end with their pane).
  */
-function logWriterPids(file: string): number[] {
-  const out: number[] = [];
+function endWriters(files: Set<string>): void {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return out;
+    return;
   }
   for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
     try {
-      const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-      if (argv[0] === 'perl' && argv[1] === '-e' && argv[3] === file) out.push(Number(e));
+      const out = readlinkSync(`/proc/${e}/fd/3`).replace(/ \(deleted\)$/, '');
+      if (files.has(out) || files.has(out.replace(/\.1$/, ''))) process.kill(Number(e), 'SIGTERM');
     } catch {
-      /* gone, or not ours */
+      /* gone, no fd 3, or not ours */
     }
   }
-  return out;
 }
 
 let notifySend: boolean | undefined;

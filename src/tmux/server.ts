@@ -249,6 +249,10 @@ export class Pane extends TmuxObject {
   pipeIfNone(command: string): Promise<string> {
     return this.cmd('pipe-pane', ['-o', formatLiteral(command)]);
   }
+  /** Replaces the pane's output pipe: the old command gets EOF, the new one every byte from now on. */
+  pipeAnew(command: string): Promise<string> {
+    return this.cmd('pipe-pane', [formatLiteral(command)]);
+  }
   setOption(name: PaneOption, value: string): Promise<string> {
     return this.cmd('set-option', ['-p', name, value]);
   }

@@ -104,6 +104,7 @@ export class TuiApp implements ModalHost {
     };
     this.server = opts.ctx.server;
     this.registry = opts.ctx.registry;
+    this.registry.watch(); // stamped every tick: read whole only after a change
     this.tickMs = opts.tickMs ?? 1000;
     this.cwd = opts.cwd ?? process.cwd();
     this.config = new ConfigWatch(this.cwd, (initial) => this.onConfigChange(initial));
