@@ -140,23 +140,21 @@ export class TestEnv {
 }
 
 /**
- * The processes of the log writer of `logFile` (session/logwriter.ts: a shell and `cat`, each
- * holding the log as fd 3): `writing` is the one appending to it (cat), `all` every one.
+ * The processes of the log writer of `logFile` (session/logwriter.ts: one perl process, holding
+ * the log as fd 3, its first file after stdin, stdout and stderr): `writing` is the one appending
+ * to it, `all` every process that holds it so.
  */
 export function logWriterProcesses(logFile: string): { writing: number | null; all: number[] } {
   const all: number[] = [];
-  let writing: number | null = null;
   for (const e of readdirSync('/proc')) {
     if (!/^\d+$/.test(e)) continue;
     try {
-      if (readlinkSync(`/proc/${e}/fd/3`) !== logFile) continue;
-      all.push(Number(e));
-      if (readlinkSync(`/proc/${e}/fd/1`) === logFile) writing = Number(e);
+      if (readlinkSync(`/proc/${e}/fd/3`) === logFile) all.push(Number(e));
     } catch {
       /* gone, or no such fd */
     }
   }
-  return { writing, all };
+  return { writing: all[0] ?? null, all };
 }
 
 /** The pids of every process whose environment carries `AMUX_HOME=home` (started for one test or bench). */

@@ -83,11 +83,11 @@ describe('ecosystem manners', () => {
     }
   });
 
-  test('doctor reports tmux, git, perl, cat (the log writer) and the config', async () => {
+  test('doctor reports tmux, git, perl (the log writer) and the config', async () => {
     const r = await env.amuxJson<{ ok: boolean; checks: { name: string; ok: boolean; detail: string }[] }>(['doctor', '--json']);
     assert.equal(r.ok, true);
     const names = r.checks.map((c) => c.name);
-    for (const n of ['tmux', 'git', 'perl', 'cat', 'config']) assert.ok(names.includes(n), n);
+    for (const n of ['tmux', 'git', 'perl', 'config']) assert.ok(names.includes(n), n);
     assert.match(r.checks.find((c) => c.name === 'tmux')!.detail, /tmux 3\./);
     const text = await env.amux(['doctor']);
     assert.match(text.stdout, /^ok\s+tmux/m);

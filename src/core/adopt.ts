@@ -143,7 +143,7 @@ export async function adoptPane(ctx: CoreContext, input: AdoptInput): Promise<Se
     const pane = ctx.server.pane(row.paneId);
     // The stamp makes the pane this record's (identity.ts); remain-on-exit keeps its exit code.
     await pane.setOptions({ '@amux_id': id, '@amux_agent': agentId, 'remain-on-exit': 'on' });
-    await pane.pipeIfNone(logWriterCommand(logFile, logs.maxBytes));
+    await pane.pipeIfNone(logWriterCommand(logFile, logs.maxBytes, logs.keep));
   } catch (e) {
     await ctx.registry.remove(id).catch(() => undefined);
     ctx.registry.releaseName(name, id);

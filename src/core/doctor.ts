@@ -1,6 +1,6 @@
 /**
  * `doctor`: what amux needs, checked the way every operation would meet it — tmux (present, new
- * enough, the server the core would choose), git, perl (the control client's tether), cat (the log writer), the state folder, the
+ * enough, the server the core would choose), git, perl (the control client's tether and the log writer), the state folder, the
  * config and the agent programs, and live sessions whose log writer is gone.
  */
 import { execFile } from 'node:child_process';
@@ -45,10 +45,7 @@ export async function doctor(opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {
   const git = await version('git', ['--version']);
   checks.push({ name: 'git', ok: git !== null, detail: git ?? 'git not found (needed for workspaces)' });
   const perl = await version('perl', ['-e', 'print "perl $^V"']);
-  checks.push({ name: 'perl', ok: perl !== null, detail: perl ?? 'perl not found (the monitor runs its tmux control client through it)' });
-  // The session log writer is `sh` running `cat` under `ulimit -f` (see session/logwriter.ts).
-  const cat = await version('sh', ['-c', 'ulimit -f 1 && printf x | cat']);
-  checks.push({ name: 'cat', ok: cat === 'x', detail: cat === 'x' ? 'sh, ulimit -f and cat work (the session log writer)' : 'sh with ulimit -f and cat do not work (the session log writer needs them)' });
+  checks.push({ name: 'perl', ok: perl !== null, detail: perl ?? 'perl not found (the session log writer and the monitor\'s tmux control client run on it)' });
 
   const home = amuxHome(env);
   try {

@@ -130,7 +130,7 @@ function prepare(server: Server, spec: LaunchSpec, id: string, name: string): Pr
       height: spec.height ?? 50,
       paneOptions: { '@amux_id': id, '@amux_agent': spec.agent },
       sessionOptions: { '@amux_session': name },
-      pipeTo: logWriterCommand(logFile, logs.maxBytes),
+      pipeTo: logWriterCommand(logFile, logs.maxBytes, logs.keep),
       argv: launcherArgv(envFile, p.argv),
     };
     return p;

@@ -1,59 +1,27 @@
-import { closeSync, existsSync, openSync, renameSync, truncateSync } from 'node:fs';
-import { rotationSteps } from './rotation.js';
 import { shQuote } from '../util/quote.js';
 
 /**
- * The log writer that `pipe-pane` feeds, and the rotation the monitor does for it (issue 14).
- *
- * tmux's `pipe-pane` forks a process per pane, so that process must be as small as can be: a
- * shell holding the log open as fd 3 and a plain `cat` appending the pane's bytes to it, as it
- * reads them (dash and cat: ~0.22 MB PSS a pane at 200, against ~0.46 MB for the perl writer
- * this replaces and ~40 MB for Node; `head -c` would count bytes but holds the last ones in its
- * stdio buffer). It is written from the first byte and never blocks the pane. The cap is the
- * shell's `ulimit -f` (512-byte blocks, POSIX): FILE never grows past it, even when nobody
- * rotates (the monitor down, a flood between two ticks); a write past it ends `cat` with
- * SIGXFSZ and the rest is read and dropped (`cat > /dev/null`) until the monitor rotates. The
- * monitor rotates (`rotateLog`: FILE → FILE.1 … FILE.keep, or FILE truncated in place when the rename fails,
- * e.g. a read-only folder) once FILE holds ROTATE_AT of the cap, and attaches a new writer. A
- * writer that cannot open FILE, or whose write fails otherwise (a full disk), exits: tmux then
- * shows `pane_pipe` 0 and the monitor attaches a new one once it can. Every process of a writer
- * keeps FILE as fd 3, so a dead pane's writer is found in /proc (the monitor's `endWriters`).
- * Only the path and the number are arguments, single-quoted; `umask 077` keeps a new log private.
+ * The size-capped log writer that `pipe-pane` feeds. `cat >> FILE` has no cap (TMUX-FACTS), and
+ * a Node process per pane would cost ~40 MB each, so this is a few lines of perl (on every Linux
+ * and macOS): append to FILE; when it would pass MAX bytes, rotate FILE to FILE.1 (older ones up to FILE.keep, see rotation.ts) and start anew
+ * (truncating in place when the rename fails). Disk use per session stays under (keep + 1) × MAX. When
+ * it cannot open FILE it exits: tmux then shows `pane_pipe` 0 and the monitor attaches a new
+ * writer once it can (monitor.ts). The script is a constant; only the path and the
+ * two numbers (cap, rotated files kept) are arguments, single-quoted.
  */
-export function logWriterCommand(file: string, max: number): string {
-  const blocks = Math.max(1, Math.floor((max - 1) / 512));
-  return `umask 077; ulimit -f ${blocks}; exec 3>> ${shQuote(file)}; cat >&3; s=$?; [ $s -gt 128 ] && [ "$(kill -l $s)" = XFSZ ] && exec cat > /dev/null`;
-}
+const SCRIPT = [
+  'umask 077; my ($f, $max, $keep) = @ARGV; $keep = 1 unless $keep && $keep >= 1;',
+  'my $o; my $n = 0;',
+  'sub reopen { open($o, $_[0], $f) or die "amux log: $f: $!"; binmode $o; select((select($o), $| = 1)[0]); $n = -s $f || 0; }',
+  'reopen(">>");',
+  'while (1) { my $r = sysread(STDIN, my $b, 65536); last unless $r;',
+  // When the rotation cannot rename (a read-only folder, `.1` taken), the cap still holds: start the file anew in place.
+  // The older rotations move up one (FILE.1 → FILE.2 … up to FILE.keep), as rotation.ts describes.
+  '  if ($n + $r > $max && $n > 0) { close $o; for (my $i = $keep - 1; $i >= 1; $i--) { rename("$f.$i", "$f." . ($i + 1)) if -e "$f.$i"; } reopen(rename($f, "$f.1") ? ">>" : ">"); }',
+  '  print $o $b; $n += $r; }',
+].join(' ');
 
-/** The monitor rotates a log once it holds this much of its cap (the writer's limit covers the rest until the next tick). */
-export const ROTATE_AT = 0.75;
-
-export function rotateAt(max: number): number {
-  return Math.floor(max * ROTATE_AT);
-}
-
-/** Whether a log is due for rotation. */
-export function rotationDue(size: number, max: number): boolean {
-  return size >= rotateAt(max);
-}
-
-/**
- * Rotates FILE to FILE.1, the older rotations moving up one to FILE.keep (rotation.ts), and
- * creates a new, private FILE; when the rename of FILE fails (a read-only folder, something else
- * at FILE.1), FILE is truncated in place instead, so the cap holds either way. The writer still
- * appending to the old file keeps writing there (FILE.1, or FILE from 0: it appends); the caller
- * then attaches a new writer.
- */
-export function rotateLog(file: string, keep = 1): 'rotated' | 'truncated' {
-  let how: 'rotated' | 'truncated' = 'rotated';
-  try {
-    for (const [from, to] of rotationSteps(file, keep)) {
-      if (from === file || existsSync(from)) renameSync(from, to);
-    }
-  } catch {
-    truncateSync(file, 0);
-    how = 'truncated';
-  }
-  closeSync(openSync(file, 'a', 0o600));
-  return how;
+/** The shell command given to `pipe-pane` (tmux always runs it with /bin/sh); `keep` rotated files stay (rotation.ts). */
+export function logWriterCommand(file: string, maxBytes: number, keep = 1): string {
+  return `exec perl -e ${shQuote(SCRIPT)} ${shQuote(file)} ${Math.floor(maxBytes)} ${Math.max(1, Math.floor(keep))}`;
 }

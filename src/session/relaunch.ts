@@ -59,7 +59,7 @@ export async function relaunch(server: Server, rec: SessionRecord, plan: Relaunc
     paneOptions: { '@amux_id': rec.id, '@amux_agent': rec.agent },
     sessionOptions: { '@amux_session': rec.name },
     // The project's `logs:` is read again by the monitor; the writer starts with the defaults (and AMUX_LOG_*).
-    pipeTo: logWriterCommand(rec.logFile, logSettings(null).maxBytes),
+    pipeTo: logWriterCommand(rec.logFile, logSettings(null).maxBytes, logSettings(null).keep),
     argv: launcherArgv(envFile, plan.argv),
   }).catch((e: unknown) => {
     rmSync(envFile, { force: true }); // the agent never sourced it: its values go now

@@ -5,7 +5,7 @@ import type { Server } from '../tmux/server.js';
 import type { SessionRecord } from '../session/types.js';
 import type { SessionView, State } from './model.js';
 import { lastOutputAt, matchPane, viewOf } from './model.js';
-import { logWriterCommand, rotateLog, rotationDue } from '../session/logwriter.js';
+import { logWriterCommand } from '../session/logwriter.js';
 import { logSettings } from '../session/rotation.js';
 import { LogIndex } from '../session/logindex.js';
 import { Collector } from './gc.js';
@@ -46,8 +46,6 @@ interface Tracked {
   hibernation?: { pending: boolean; at: number; why?: string };
   /** The pane this was learned from: a relaunch (resume, wake) gives the record a new pane, and a fresh start here. */
   paneId?: string;
-  /** The log could not be rotated and was truncated in place (said once in the monitor's log). */
-  truncateSaid?: boolean;
 }
 
 /** How often a pane whose log writer is down gets a new one (it dies at once while the cause lasts). */
@@ -239,9 +237,8 @@ export class Monitor {
   }
 
   /**
-   * Keeps a live pane's log writer going (logwriter.ts); true when the pane has none (down).
-   * A log at its rotation point is rotated and gets a new writer, within this tick's writes. A
-   * writer whose log file is gone (removed, its folder replaced) is replaced: the new one writes
+   * Keeps a live pane's log writer going (logwriter.ts: it caps and rotates the log itself);
+   * true when the pane has none (down). A writer whose log file is gone (removed, its folder replaced) is replaced: the new one writes
    * where readers look, or fails and leaves the pane without one. A pane whose writer died gets
    * a new one every REATTACH_EVERY_MS (while the cause lasts the new one dies at once too), said
    * in the monitor's log once.
@@ -250,18 +247,6 @@ export class Monitor {
     const fail = (e: Error) => this.opts.log?.(`log writer of ${rec.name}: ${e.message}`);
     const p = this.server.pane(pane.paneId);
     const logs = logSettings(this.opts.settingsFor?.(rec.project));
-    if (logThere && rotationDue(size, logs.maxBytes)) {
-      try {
-        const how = rotateLog(rec.logFile, logs.keep);
-        if (how === 'truncated' && !t.truncateSaid) this.opts.log?.(`log of ${rec.name} cannot be rotated to ${rec.logFile}.1: truncated in place`);
-        t.truncateSaid = how === 'truncated';
-        writes.push(p.pipeAnew(logWriterCommand(rec.logFile, logs.maxBytes)).catch(fail));
-        t.reattachAt = undefined;
-        return false;
-      } catch (e) {
-        fail(e as Error); // neither rename nor truncate: treated as a writer that cannot write
-      }
-    }
     if (pane.panePipe && logThere) {
       t.reattachAt = undefined;
       return false;
@@ -269,7 +254,7 @@ export class Monitor {
     if (t.reattachAt !== undefined && now - t.reattachAt < REATTACH_EVERY_MS) return !pane.panePipe || !logThere;
     if (t.reattachAt === undefined) this.opts.log?.(`log writer of ${rec.name} is not ${pane.panePipe ? 'writing to' : 'running for'} ${rec.logFile}: attaching a new one`);
     t.reattachAt = now;
-    const cmd = logWriterCommand(rec.logFile, logs.maxBytes);
+    const cmd = logWriterCommand(rec.logFile, logs.maxBytes, logs.keep);
     writes.push((pane.panePipe ? p.pipeAnew(cmd) : p.pipeIfNone(cmd)).catch(fail));
     return true;
   }
