@@ -28,7 +28,7 @@
  *     captured after the hook" decides whether a Stop or permission hook is contradicted.
  *   - after a restart, start from `prevFromPublished(@amux_state, @amux_state_since)`.
  */
-import type { Verdict } from './detectors.js';
+import { keyMoved, type Verdict } from './detectors.js';
 import { DEFAULT_STUCK_AFTER_MS, isDetectorKind } from '../agents/index.js';
 
 /**
@@ -247,7 +247,8 @@ export function decide(sig: Signals, prev: Prev | null, now: number): Decision {
       progressAt = pr.changedAt;
       progressWhy = 'screen content changed';
     }
-    if (progressKey !== null && pr.key !== progressKey) {
+    // New or grown transcript lines are progress; lines that scrolled away or went are not.
+    if (progressKey !== null && keyMoved(progressKey, pr.key)) {
       progressAt = Math.max(progressAt, Math.min(pr.at, now));
       progressWhy = 'screen content changed';
     } else if (tokens !== null && pr.tokens !== null && pr.tokens !== tokens) {

@@ -24,11 +24,27 @@ export interface TurnStart {
   sentAt: number;
   /** The monitor saw the turn start (else only the screen moved). */
   viaState: boolean;
+  /**
+   * The pane's foreground program before the prompt (a plain shell: `sh`, `bash`): a command
+   * typed into it has ended only when the shell is in the foreground again, however long it
+   * pauses (`sleep 3` prints nothing for longer than idleAfter).
+   */
+  foreground?: string;
 }
 
 /** Whether a view shows the turn begun at `turn` over: idle again after it, a question, stuck, or exited. */
-export function turnEnded(turn: Pick<TurnStart, 'sentAt' | 'viaState'>, x: SessionView): boolean {
-  return (x.state === 'idle' && (!turn.viaState || (x.stateSince ?? 0) >= turn.sentAt - 50)) || x.state === 'waiting' || x.state === 'stuck' || x.state === 'exited';
+export function turnEnded(turn: Pick<TurnStart, 'sentAt' | 'viaState' | 'foreground'>, x: SessionView): boolean {
+  const back = !turn.foreground || !x.pane || x.pane.paneCurrentCommand === turn.foreground;
+  return (x.state === 'idle' && back && (!turn.viaState || (x.stateSince ?? 0) >= turn.sentAt - 50)) || x.state === 'waiting' || x.state === 'stuck' || x.state === 'exited';
+}
+
+/** Whether the bottom of the screen still holds the prompt's last line (typed, not yet submitted). */
+function stillTyped(screen: string, text: string): boolean {
+  const last = text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
+  const probe = last.slice(0, 40);
+  if (!probe) return false;
+  const lines = screen.replace(/\s+$/, '').split('\n');
+  return lines.slice(-8).some((l) => l.includes(probe));
 }
 
 /**
@@ -72,12 +88,19 @@ export async function sendPrompt(
   // 2. Deliver.
   const before = await pane.capture({ start: '-' });
   const idleSince = v.stateSince ?? 0;
+  const foreground = v.pane?.paneCurrentCommand || undefined;
   const sentAt = Date.now();
   await typeText(server, rec.tmux.pane, text);
 
-  // 3. Confirm the turn started: the published state moved past the send, or the screen changed.
+  // 3. Confirm the turn started: the published state moved past the send, or (a command with no
+  // detector) the screen changed. An agent whose input box still holds the text after a while
+  // did not take the Enter — Codex reads keys that come fast after a paste as part of it, so the
+  // Enter became a newline — and gets it again (twice at most).
+  const agent = rec.detector !== 'generic';
   let started = false;
   let viaState = false;
+  let enterAt = Date.now();
+  let retries = 0;
   const confirmDeadline = Date.now() + 10_000;
   while (Date.now() < confirmDeadline) {
     v = await readView(server, rec);
@@ -85,7 +108,13 @@ export async function sendPrompt(
       started = viaState = true;
       break;
     }
-    if (Date.now() - sentAt > 1500 && (await pane.capture({ start: '-' })) !== before) {
+    if (agent && retries < 2 && Date.now() - enterAt > 1500 && stillTyped(await pane.capture(), text)) {
+      await pane.sendKeys(['Enter']);
+      enterAt = Date.now();
+      retries++;
+      continue;
+    }
+    if (Date.now() - sentAt > (agent ? 4000 : 1500) && (await pane.capture({ start: '-' })) !== before) {
       started = true;
       // The screen moved but the monitor may not have published it yet: give it its latency.
       await sleep(1500);
@@ -96,7 +125,8 @@ export async function sendPrompt(
     await sleep(100);
   }
   if (!started) throw new AmuxError(`${rec.name} showed no reaction to the prompt within 10s (it was delivered; see amux capture ${rec.name})`);
-  const turn: TurnStart = { before, sentAt, viaState };
+  // Only a plain command's turn waits for its foreground program (an agent is its own foreground).
+  const turn: TurnStart = agent || !foreground ? { before, sentAt, viaState } : { before, sentAt, viaState, foreground };
   if (!opts.wait) return { state: v.state, timedOut: false, turn };
 
   // 4. The turn ends: idle again after the send (or a question, stuck, an exit).
