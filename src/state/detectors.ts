@@ -60,6 +60,11 @@ export interface Classification {
   /** The screen line it matched on (trimmed). */
   line?: string;
   progress?: { tokens?: number; spinnerText?: string };
+  /**
+   * An idle screen that the pane title confirms: the agent puts a spinner in its title while it
+   * works, and the title has none. Two signals agree, so no settle is needed.
+   */
+  confirmed?: boolean;
 }
 
 /** The built-in patterns of each kind, from its agent profile (src/agents/<kind>.ts). */
@@ -239,6 +244,7 @@ export function classifyScreen(det: Detector, screen: string, title = ''): Class
     if (hit) verdict = 'idle';
   }
   const out: Classification = { verdict };
+  if (verdict === 'idle' && title && det.title.busy.length > 0) out.confirmed = true;
   if (hit) {
     out.pattern = hit.pattern;
     out.line = hit.line;

@@ -70,7 +70,7 @@ export function evaluate(rec: SessionRecord, pane: PaneRow | null, obs: Observat
       exitSignal: pane?.paneDeadSignal ?? null,
       deadAt: pane?.paneDeadTime ? pane.paneDeadTime * 1000 : null,
       lastOutputAt: obs.outputAt ?? (pane && pane.windowActivity > 0 ? pane.windowActivity * 1000 : null),
-      screen: classified && fresh ? { verdict: classified.c.verdict, pattern: classified.c.pattern, line: classified.c.line, at: classified.at } : null,
+      screen: classified && fresh ? { verdict: classified.c.verdict, pattern: classified.c.pattern, line: classified.c.line, at: classified.at, confirmed: classified.c.confirmed } : null,
       progress: classified && fresh ? { key: classified.p.key, tokens: classified.p.tokens, at: classified.at } : null,
       hook: pane ? parseHook(pane.opts.hook, pane.opts.hookAt) : null,
       idleAfter: rec.idleAfter,
