@@ -28,7 +28,8 @@ describe('send and hooks, as the real agents behave', () => {
     mkdirSync(join(dir, '.amux'), { recursive: true });
     writeFileSync(
       join(dir, '.amux', 'config.yaml'),
-      'agents:\n  claude:\n    environment:\n      FAKE_START: idle\n      FAKE_SCRIPT: busy:1,permission,busy:1,done\n      FAKE_FRAME_MS: "200"\n',
+      'agents:\n  claude:\n    environment:\n      FAKE_START: idle\n      FAKE_SCRIPT: busy:1,permission,busy:1,done\n      FAKE_FRAME_MS: "200"\n' +
+        '  codex:\n    environment:\n      FAKE_SCRIPT: busy:1,done\n      FAKE_PASTE_BURST_MS: "1000"\n',
     );
   });
   after(() => env.cleanup());
@@ -50,6 +51,14 @@ describe('send and hooks, as the real agents behave', () => {
     assert.match(r.stderr, /waiting for an answer/);
     const help = await env.amux(['send', '--help'], { cwd: dir });
     assert.match(help.stdout, /3 the turn stopped at a question or\s+permission dialog/);
+  });
+
+  test('send to Codex, which takes an Enter right after a paste as a newline: the turn is started and the reply printed', async () => {
+    await env.amux(['run', 'codex', '--name', 'cx'], { cwd: dir });
+    await until('cx', 'idle');
+    const r = await env.amux(['send', 'cx', 'summarise the tests', '--timeout', '40s'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Done: summarise the tests/, `${r.stdout}\n${r.stderr}\n${(await env.amux(['capture', 'cx'], { cwd: dir })).stdout}`);
   });
 
   test("codex notify: the title side request and other threads do not end the user's turn", async () => {

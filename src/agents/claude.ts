@@ -114,5 +114,5 @@ export const claude: AgentProfile = {
   },
   approveKeys: ['1'],
   rejectKeys: ['Escape'],
-  replyChrome: [/^\s*[❯>]\s*$/, /^\s*\?\s+for shortcuts/i, /esc to (?:interrupt|cancel)/i, /^\s*[←→]\s+for agents/i],
+  replyChrome: [/^\s*[❯>]\s*$/, /^\s*\?\s+for shortcuts/i, /esc to (?:interrupt|cancel)/i, /^\s*[←→]\s+for agents/i, /^\s*[✻✳✶✢✽·*]\s+\S+ for (?:\d+[hms]\s*)+$/, /^\s*(?:⎿\s*)?Tip:/],
 };

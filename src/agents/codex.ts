@@ -80,5 +80,5 @@ export const codex: AgentProfile = {
   hooks: { summary: '-c notify=[…]', args: () => codexNotifyArgs() },
   approveKeys: ['y'],
   rejectKeys: ['Escape'],
-  replyChrome: [/^\s*›\s*$/, /^\s*\?\s+for shortcuts/i, /esc to (?:interrupt|cancel)/i, /^\s*[←→]\s+for agents/i],
+  replyChrome: [/^\s*›\s*$/, /^\s*\?\s+for shortcuts/i, /esc to (?:interrupt|cancel)/i, /^\s*[←→]\s+for agents/i, /^\s*(?:└\s*)?Tip:/, /^\s*Worked for (?:<?\d+[hms]\s*)+(?:•.*)?$/],
 };

@@ -5,6 +5,7 @@ import { typeText } from '../session/deliver.js';
 import { AmuxError } from '../util/errors.js';
 import { readView, waitForView } from './watch.js';
 import { turnOutput } from './turn.js';
+import { getDetector } from './detectors.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,13 +39,25 @@ export function turnEnded(turn: Pick<TurnStart, 'sentAt' | 'viaState' | 'foregro
   return (x.state === 'idle' && back && (!turn.viaState || (x.stateSince ?? 0) >= turn.sentAt - 50)) || x.state === 'waiting' || x.state === 'stuck' || x.state === 'exited';
 }
 
-/** Whether the bottom of the screen still holds the prompt's last line (typed, not yet submitted). */
-function stillTyped(screen: string, text: string): boolean {
-  const last = text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
-  const probe = last.slice(0, 40);
+/**
+ * Whether the agent's input box still holds the prompt (typed, not submitted): its first line
+ * is in the live bottom region (from the profile's input-box line down; else the last 8 lines).
+ * The same words higher up are the transcript of a turn that already ran.
+ */
+function stillTyped(kind: string, screen: string, text: string): boolean {
+  const probe = (text.split('\n').map((l) => l.trim()).find(Boolean) ?? '').slice(0, 40);
   if (!probe) return false;
-  const lines = screen.replace(/\s+$/, '').split('\n');
-  return lines.slice(-8).some((l) => l.includes(probe));
+  let lines = screen.replace(/\s+$/, '').split('\n');
+  const live = getDetector(kind).live;
+  if (live) {
+    live.lastIndex = 0;
+    const from = lines.findLastIndex((l) => {
+      live.lastIndex = 0;
+      return live.test(l);
+    });
+    if (from >= 0) lines = lines.slice(from);
+  } else lines = lines.slice(-8);
+  return lines.some((l) => l.includes(probe));
 }
 
 /**
@@ -108,7 +121,7 @@ export async function sendPrompt(
       started = viaState = true;
       break;
     }
-    if (agent && retries < 2 && Date.now() - enterAt > 1500 && stillTyped(await pane.capture(), text)) {
+    if (agent && retries < 2 && Date.now() - enterAt > 1500 && stillTyped(rec.detector, await pane.capture(), text)) {
       await pane.sendKeys(['Enter']);
       enterAt = Date.now();
       retries++;

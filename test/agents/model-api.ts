@@ -95,7 +95,10 @@ export class ModelApi {
   /** What this request is: a step of a user turn, or a side request. */
   private step(lastUser: string, isToolResult: boolean, toolResultOf: string | null): { kind: 'side' } | { kind: 'fast' | 'slow' | 'approval' | 'hang' | 'esc' | 'after-tool'; text: string } {
     if (isToolResult && toolResultOf) return { kind: 'after-tool', text: 'The command ran. Done.' };
-    const m = /scenario:(fast|slow|approval|hang|esc)\b/.exec(lastUser);
+    // The last marker: after an interrupt, the agent may send the interrupted prompt and the new
+    // one in one user message.
+    const all = [...lastUser.matchAll(/scenario:(fast|slow|approval|hang|esc)\b/g)];
+    const m = all[all.length - 1];
     if (!m) return { kind: 'side' };
     return { kind: m[1] as 'fast', text: '' };
   }
@@ -233,7 +236,7 @@ export class ModelApi {
     }
     w.start();
     if (kind === 'fast' || kind === 'after-tool') {
-      await w.text(['Done', ': all good.'], 0);
+      await w.text(['Done', `: all good (reply ${this.seq}).`], 0);
       w.end('end_turn', 5);
       this.mark('idle', `${kind} answer complete`);
       return;
