@@ -30,6 +30,19 @@ for (const file of readdirSync(SCREENS).filter((f) => f.endsWith('.txt')).sort()
   });
 }
 
+// Table: screens recorded from the REAL CLIs by `npm run test:agents` (AMUX_RECORD_SCREENS=1):
+// test/fixtures/screens/real/<kind>-<verdict>-<what>.txt with the pane title beside it (.title).
+const REAL = join(SCREENS, 'real');
+for (const file of readdirSync(REAL).filter((f) => f.endsWith('.txt')).sort()) {
+  const [kind, expected] = file.replace(/\.txt$/, '').split('-') as [string, string];
+  const title = readFileSync(join(REAL, file.replace(/\.txt$/, '.title')), 'utf8').replace(/\n$/, '');
+  test(`real screen ${file} [${title}] → ${expected}`, () => {
+    const screen = readFileSync(join(REAL, file), 'utf8');
+    const c = classifyScreen(getDetector(kind), screen, title);
+    assert.equal(c.verdict ?? 'none', expected, `matched ${c.pattern ?? '-'} on "${c.line ?? ''}"`);
+  });
+}
+
 test('every kind has a table screen for each verdict it can produce', () => {
   const files = readdirSync(SCREENS);
   for (const kind of ['claude', 'codex', 'gemini', 'aider']) {

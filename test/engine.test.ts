@@ -148,7 +148,7 @@ test('Stop hook: idle at once unless a capture taken after it still shows work',
   assert.equal(decide(claude({ hook: { event: 'agent-turn-complete', at: T0 + 5 * S }, kind: 'codex', screen: screen(null, T0 + 4 * S) }), null, T0 + 6 * S).state, 'idle');
 });
 
-test('Esc interrupt: a running hook is overruled once the idle prompt has shown a few seconds', () => {
+test('Esc interrupt: a running hook is overruled once the idle prompt has settled', () => {
   const sim = new Sim();
   const submit = { event: 'UserPromptSubmit', at: T0 + 30 * S };
   // The prompt was submitted; the first capture after it still shows the old idle prompt.
@@ -158,8 +158,9 @@ test('Esc interrupt: a running hook is overruled once the idle prompt has shown 
   // Esc at +40 s: idle prompt, no Stop hook.
   const esc = T0 + 40 * S;
   assert.equal(sim.tick(claude({ hook: submit, screen: screen('idle', esc) }), esc + 0.5 * S).state, 'running');
-  assert.equal(sim.tick(claude({ hook: submit, screen: screen('idle', esc + 1 * S) }), esc + 1.5 * S).state, 'running', 'within the overrule window');
-  const d = sim.tick(claude({ hook: submit, screen: screen('idle', esc + 2.6 * S) }), esc + 2.6 * S);
+  // The idle prompt appeared long after the hook (the turn was seen working): the ordinary settle
+  // of about a second decides, not the overrule window of a turn's start (issue 9: changes in 1.5 s).
+  const d = sim.tick(claude({ hook: submit, screen: screen('idle', esc + 1 * S) }), esc + 1.2 * S);
   assert.equal(d.state, 'idle');
   assert.equal(d.rule, 'esc-interrupt');
   assert.equal(d.since, esc, 'since = when the idle prompt appeared');

@@ -202,7 +202,7 @@ describe('state engine through ps / explain / await / send', () => {
     const firstCalm = order.findIndex((s) => s !== 'waiting' && s !== 'stuck');
     assert.ok(order.slice(firstCalm).every((s) => s !== 'waiting' && s !== 'stuck'), order.join(','));
     const table = (await env.amux(['ps'], { cwd: dir })).stdout;
-    assert.match(table, /stuck \d+s/);
+    assert.match(table, /stuck \d+[sm]\b/);
   });
 
   test('status line: install keeps the old status-right, print matches it, uninstall restores', async () => {

@@ -11,6 +11,8 @@
  *   first start `Quick safety check: …` / `❯ 1. Yes, I trust this folder` / `Enter to confirm ·
  *               Esc to cancel`; with ANTHROPIC_API_KEY set, `Detected a custom API key …`
  *
+ * title       `⠂ Claude Code` (braille spinner) while working, `✳ Claude Code` otherwise
+ *
  * Hooks: `claude --settings FILE` merges FILE's hooks with the user's own settings (the user's
  * ~/.claude/settings.json is never touched). Each event amux listens to runs the recorder
  * program (state/hook-record.ts) inside the pane. Stop does not fire when a turn is interrupted
@@ -130,6 +132,13 @@ export const claude: AgentProfile = {
     ...PATTERNS,
     status: `^\\s*[${GLYPHS}]\\s+[^\\n…]{1,80}…(?:\\s*\\([^\\n]*)?\\s*$`,
     tailLines: 30,
+    // 2.1.197 sets the title to `⠂ Claude Code` (a turning braille glyph) while a turn runs,
+    // hung requests included, and `✳ Claude Code` at the prompt and in a permission dialog.
+    title: { busy: ['^[\\u2800-\\u28ff]\\s'] },
+    // `⎿  Tip: Use /memory …` appears under a hung spinner; footers and tmux hints change alone.
+    chrome: ['^\\s*(?:⎿\\s*)?Tip:', '^\\s*(?:esc to interrupt|\\? for shortcuts|[←→] for agents)', 'tmux focus-events', '·\\s*/effort\\s*$'],
+    // The input box: `❯ ` (the last one; earlier ones are the user's prompts in the transcript).
+    live: '^\\s*❯(?:[ \\u00a0][^\\n]*)?$',
   },
   hooks: {
     summary: '--settings FILE',
@@ -138,6 +147,6 @@ export const claude: AgentProfile = {
   },
   approveKeys: ['1'],
   rejectKeys: ['Escape'],
-  replyChrome: [/^\s*[❯>]\s*$/, /^\s*\?\s+for shortcuts/i, /esc to (?:interrupt|cancel)/i, /^\s*[←→]\s+for agents/i],
+  replyChrome: [/^\s*[❯>]\s*$/, /^\s*\?\s+for shortcuts/i, /esc to (?:interrupt|cancel)/i, /^\s*[←→]\s+for agents/i, /^\s*[✻✳✶✢✽·*]\s+\S+ for (?:\d+[hms]\s*)+$/, /^\s*(?:⎿\s*)?Tip:/],
   conversation,
 };

@@ -35,6 +35,23 @@ export interface ScreenProfile extends PatternSources {
   readonly status: string | null;
   /** How many lines, counted back from the last non-blank one, the patterns look at. */
   readonly tailLines: number;
+  /**
+   * Patterns over the pane title (`#{pane_title}`, set by the program with an OSC sequence), when
+   * the product puts its state there: Codex draws a spinner while it works and `[ ! ] Action
+   * Required` during an approval; Claude Code a braille spinner while it works. A title verdict
+   * beats the screen's busy/idle (waiting on the title beats everything).
+   */
+  readonly title?: { readonly busy?: readonly string[]; readonly waiting?: readonly string[] };
+  /**
+   * Lines that are chrome, never progress: tips and hints under a spinner, footers, clocks.
+   * They are dropped from the progress key (state/detectors.ts `progressOf`).
+   */
+  readonly chrome?: readonly string[];
+  /**
+   * The first line of the live bottom region (the input box): it and everything under it are
+   * not the transcript, so they never count as progress. The last match in the tail is used.
+   */
+  readonly live?: string;
 }
 
 /** The built-in agent of this profile, so `amux run <id>` works with no config file. */

@@ -6,6 +6,9 @@ import { readPromptFile, readPromptStdin } from './prompt-input.js';
 import { parseDuration } from '../util/duration.js';
 import { TIMEOUT_EXIT } from './await.js';
 
+/** `amux send`'s exit code when the turn ended at a question or a permission dialog. */
+export const WAITING_EXIT = 3;
+
 export class SendCommand extends AmuxCommand {
   static override paths = [['send']];
   static override usage = Command.Usage({
@@ -15,7 +18,11 @@ export class SendCommand extends AmuxCommand {
 
       Control characters other than tab and newline (ESC, CR, C-c, ...) are refused, never typed: press keys with \`amux keys\`. A file or standard input must be UTF-8.
 
-      The text comes from the argument, from \`--file F\`, or from standard input with \`-\`. Sending to an exited session is an error. With \`--timeout\`, exit code ${TIMEOUT_EXIT} means the turn did not end in time.
+      The text comes from the argument, from \`--file F\`, or from standard input with \`-\`. Sending to an exited session is an error.
+
+      Exit codes: 0 the turn ended at the prompt; ${WAITING_EXIT} the turn stopped at a question or permission dialog that a person must answer (\`amux keys\`); ${TIMEOUT_EXIT} with \`--timeout\`, the turn did not end in time; 1 the session exited during the turn, or another error.
+
+      To a plain shell, the turn is the command typed: it ends when the shell is back in the foreground, however long the command stays quiet.
     `,
     examples: [
       ['Ask and print the reply', "$0 send claude-auth 'summarise the failing tests'"],
@@ -55,7 +62,10 @@ export class SendCommand extends AmuxCommand {
       this.err(`amux: ${view.record.name} is still ${res.state}; the reply did not finish in time`);
       return TIMEOUT_EXIT;
     }
-    if (res.state === 'waiting' && !this.noWait) this.err(`amux: ${view.record.name} is waiting for an answer (amux capture ${view.record.name}; amux keys ${view.record.name} ...)`);
+    if (res.state === 'waiting' && !this.noWait) {
+      this.err(`amux: ${view.record.name} is waiting for an answer (amux capture ${view.record.name}; amux keys ${view.record.name} ...)`);
+      return WAITING_EXIT;
+    }
     if (res.state === 'exited') {
       this.err(`amux: ${view.record.name} exited during the turn`);
       return 1;

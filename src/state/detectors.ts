@@ -45,6 +45,12 @@ export interface Detector {
    * count and the spinner text, and masked out of the progress key.
    */
   readonly status: RegExp | null;
+  /** Patterns over the pane title (the profile's `screen.title`). */
+  readonly title: { readonly busy: readonly CompiledPattern[]; readonly waiting: readonly CompiledPattern[] };
+  /** One line of chrome (a tip, a hint, a footer): never progress. */
+  readonly chrome: RegExp | null;
+  /** The first line of the live bottom region (compiled global, multi-line; the last match counts). */
+  readonly live: RegExp | null;
 }
 
 export interface Classification {
@@ -54,6 +60,11 @@ export interface Classification {
   /** The screen line it matched on (trimmed). */
   line?: string;
   progress?: { tokens?: number; spinnerText?: string };
+  /**
+   * An idle screen that the pane title confirms: the agent puts a spinner in its title while it
+   * works, and the title has none. Two signals agree, so no settle is needed.
+   */
+  confirmed?: boolean;
 }
 
 /** The built-in patterns of each kind, from its agent profile (src/agents/<kind>.ts). */
@@ -75,7 +86,7 @@ function compile(kind: string, verdict: string, sources: readonly string[]): Com
 }
 
 function build(kind: DetectorKind, sources: PatternSources): Detector {
-  const { status, tailLines } = profileFor(kind).screen;
+  const { status, tailLines, title, chrome, live } = profileFor(kind).screen;
   return Object.freeze({
     kind,
     isAgent: kind !== 'generic',
@@ -85,6 +96,9 @@ function build(kind: DetectorKind, sources: PatternSources): Detector {
     busy: compile(kind, 'busy', sources.busy),
     idle: compile(kind, 'idle', sources.idle),
     status: status ? new RegExp(status, 'gm') : null,
+    title: Object.freeze({ busy: compile(kind, 'title busy', title?.busy ?? []), waiting: compile(kind, 'title waiting', title?.waiting ?? []) }),
+    chrome: chrome?.length ? new RegExp(chrome.map((c) => `(?:${c})`).join('|'), 'i') : null,
+    live: live ? new RegExp(live, 'gm') : null,
   });
 }
 
@@ -204,17 +218,25 @@ function firstMatch(list: readonly CompiledPattern[], tail: string): { pattern: 
   return null;
 }
 
+function titleMatch(list: readonly CompiledPattern[], title: string): { pattern: string; line: string } | null {
+  for (const p of list) if (p.re.test(title)) return { pattern: `title:${p.source}`, line: `title: ${title.trim()}` };
+  return null;
+}
+
 /**
- * Classifies a rendered screen (capture-pane text). Precedence on one screen:
- * waiting > busy > idle (a permission panel under a spinner is waiting; an input box drawn
- * while the agent works is busy). `null` when nothing matched.
+ * Classifies a rendered screen (capture-pane text) and the pane title. Precedence:
+ * waiting (title, then screen) > busy (title, then screen) > idle (a permission panel under a
+ * spinner is waiting; an input box drawn while the agent works is busy; a title spinner says the
+ * agent works even while the screen shows only its prompt, as Codex does while it streams).
+ * `null` when nothing matched. A hit on the title reports `title: TEXT` as its line.
  */
-export function classifyScreen(det: Detector, screen: string): Classification {
+export function classifyScreen(det: Detector, screen: string, title = ''): Classification {
   const tail = screenTail(screen, det.tailLines);
-  let hit = firstMatch(det.waiting, tail);
+  let hit = title ? titleMatch(det.title.waiting, title) : null;
+  if (!hit) hit = firstMatch(det.waiting, tail);
   let verdict: Verdict | null = hit ? 'waiting' : null;
   if (!hit) {
-    hit = firstMatch(det.busy, tail);
+    hit = (title ? titleMatch(det.title.busy, title) : null) ?? firstMatch(det.busy, tail);
     if (hit) verdict = 'busy';
   }
   if (!hit) {
@@ -222,6 +244,7 @@ export function classifyScreen(det: Detector, screen: string): Classification {
     if (hit) verdict = 'idle';
   }
   const out: Classification = { verdict };
+  if (verdict === 'idle' && title && det.title.busy.length > 0) out.confirmed = true;
   if (hit) {
     out.pattern = hit.pattern;
     out.line = hit.line;
@@ -250,15 +273,45 @@ export interface Progress {
 }
 
 /**
- * What counts as progress for stuck detection. The key is the screen's tail with the live
+ * Whether the screen moved forward from key `a` to key `b`: `b` has a line `a` did not. A line
+ * that only scrolled away, or a key that lost lines, is no progress; new or grown transcript
+ * lines are.
+ */
+export function keyMoved(a: string, b: string): boolean {
+  if (a === b) return false;
+  const seen = new Set(a.split('\n').map((l) => l.trimEnd()));
+  for (const l of b.split('\n')) {
+    const t = l.trimEnd();
+    if (t.trim() !== '' && !seen.has(t)) return true;
+  }
+  return false;
+}
+
+/**
+ * What counts as progress for stuck detection. The key is the screen's transcript (the tail
+ * above the live bottom region, without chrome lines such as tips and footers) with the live
  * status line replaced by a mask (its glyph turns, its clock ticks and its word may change —
  * none of that is progress), other spinner glyphs and elapsed clocks normalised; the token
  * count is parsed out of the status line separately. New content changes the key; a rising
  * token count changes `tokens`; a spinner that turns while nothing else moves changes neither.
  */
 export function progressOf(det: Detector, screen: string): Progress {
-  const tail = screenTail(screen, det.tailLines);
+  let tail = screenTail(screen, det.tailLines);
   let tokens: number | null = null;
+  // The live bottom region (input box, footers) is not the transcript: cut it off.
+  if (det.live) {
+    det.live.lastIndex = 0;
+    let cut = -1;
+    let m: RegExpExecArray | null;
+    while ((m = det.live.exec(tail)) !== null) {
+      cut = m.index;
+      if (m[0].length === 0) det.live.lastIndex++;
+    }
+    if (cut >= 0) tail = tail.slice(0, tail.lastIndexOf('\n', cut) + 1);
+  }
+  // Tips, hints and footers come and go while nothing happens: never progress.
+  const chrome = det.chrome;
+  if (chrome) tail = tail.split('\n').filter((l) => !chrome.test(l)).join('\n');
   let key = tail;
   const re = det.status;
   if (re) {

@@ -28,7 +28,7 @@
  *     captured after the hook" decides whether a Stop or permission hook is contradicted.
  *   - after a restart, start from `prevFromPublished(@amux_state, @amux_state_since)`.
  */
-import type { Verdict } from './detectors.js';
+import { keyMoved, type Verdict } from './detectors.js';
 import { DEFAULT_STUCK_AFTER_MS, isDetectorKind } from '../agents/index.js';
 
 /**
@@ -46,6 +46,8 @@ export interface ScreenSignal {
   at: number;
   /** Since when this verdict has been shown, if the caller tracks it; else the engine does. */
   since?: number;
+  /** An idle verdict that a second signal (the pane title) confirms: no settle needed. */
+  confirmed?: boolean;
 }
 
 export interface ProgressSignal {
@@ -247,7 +249,8 @@ export function decide(sig: Signals, prev: Prev | null, now: number): Decision {
       progressAt = pr.changedAt;
       progressWhy = 'screen content changed';
     }
-    if (progressKey !== null && pr.key !== progressKey) {
+    // New or grown transcript lines are progress; lines that scrolled away or went are not.
+    if (progressKey !== null && keyMoved(progressKey, pr.key)) {
       progressAt = Math.max(progressAt, Math.min(pr.at, now));
       progressWhy = 'screen content changed';
     } else if (tokens !== null && pr.tokens !== null && pr.tokens !== tokens) {
@@ -353,6 +356,8 @@ export function decide(sig: Signals, prev: Prev | null, now: number): Decision {
   }
 
   const screenDesc = quoteLine(line);
+  // A fresh idle screen the title confirms needs no settle (the title's spinner stopped too).
+  const settle = screen?.confirmed && verdict === 'idle' ? 0 : settleMs;
   const hookAge = hook ? now - hook.at : 0;
   const out = sig.lastOutputAt ?? null;
   const sawOutput = out !== null && out > sig.createdAt;
@@ -390,7 +395,11 @@ export function decide(sig: Signals, prev: Prev | null, now: number): Decision {
     if (verdict === 'idle') {
       if (claim === 'running' && hook) {
         const idleAfterHook = now - Math.max(verdictSince, hook.at);
-        if (idleAfterHook >= overruleMs && screenAt !== null && screenAt >= hook.at) {
+        // The overrule delay covers the race at a turn's start (the hook fires before the agent
+        // redraws). An idle prompt that appeared long after the hook (the turn was seen working,
+        // then Esc) ends the turn after the ordinary settle.
+        const needed = verdictSince - hook.at >= overruleMs ? settle : overruleMs;
+        if (idleAfterHook >= needed && screenAt !== null && screenAt >= hook.at) {
           return finish(
             'idle',
             'esc-interrupt',
@@ -398,12 +407,12 @@ export function decide(sig: Signals, prev: Prev | null, now: number): Decision {
             Math.max(verdictSince, hook.at),
           );
         }
-        return work('hook-running', `the ${hook.event} hook ${age(hookAge)} ago says a turn is running (the idle prompt on screen is younger than ${age(overruleMs)})`, hook.at);
+        return work('hook-running', `the ${hook.event} hook ${age(hookAge)} ago says a turn is running (the idle prompt on screen is younger than ${age(needed)})`, hook.at);
       }
       if (claim === 'idle' && hook) {
         return finish('idle', 'hook-stop-screen-idle', `the ${hook.event} hook ${age(hookAge)} ago ended the turn and the screen shows the idle prompt${screenDesc}`, hook.at);
       }
-      if (verdictAge >= settleMs || !prev || prev.state === 'idle') {
+      if (verdictAge >= settle || !prev || prev.state === 'idle') {
         return finish('idle', 'screen-idle', `the screen shows the idle prompt${screenDesc} with no busy marker, for ${age(verdictAge)}`, verdictSince);
       }
       // Settling: keep what we had for up to settleMs (a redraw between phases is not a turn end).

@@ -14,7 +14,8 @@ export interface Memory {
   prev: Prev | null;
   detector: Detector;
   /** Classification of the last captured screen (computed once per capture). */
-  classified: { at: number; c: Classification; p: Progress } | null;
+  /** `at`: when this observation was made (the capture, or a later title change); `capturedAt`: of the screen. */
+  classified: { at: number; capturedAt: number; title: string; c: Classification; p: Progress } | null;
 }
 
 export function detectorOf(rec: SessionRecord): Detector {
@@ -50,8 +51,13 @@ export function evaluate(rec: SessionRecord, pane: PaneRow | null, obs: Observat
   const { now } = obs;
   const det = mem.detector;
   let classified = mem.classified;
-  if (obs.screen !== null && (!classified || classified.at !== obs.capturedAt)) {
-    classified = { at: obs.capturedAt, c: classifyScreen(det, obs.screen), p: progressOf(det, obs.screen) };
+  // The pane title comes with every tick's pane read: a new title is a new observation of the
+  // screen as last captured (Codex's spinner in the title is its only busy sign while it streams).
+  const title = pane?.paneTitle ?? '';
+  if (obs.screen !== null && (!classified || classified.capturedAt !== obs.capturedAt)) {
+    classified = { at: obs.capturedAt, capturedAt: obs.capturedAt, title, c: classifyScreen(det, obs.screen, title), p: progressOf(det, obs.screen) };
+  } else if (obs.screen !== null && classified && classified.title !== title) {
+    classified = { at: Math.max(obs.capturedAt, now), capturedAt: obs.capturedAt, title, c: classifyScreen(det, obs.screen, title), p: classified.p };
   }
   const fresh = classified !== null && classified !== mem.classified;
   const d = decide(
@@ -64,7 +70,7 @@ export function evaluate(rec: SessionRecord, pane: PaneRow | null, obs: Observat
       exitSignal: pane?.paneDeadSignal ?? null,
       deadAt: pane?.paneDeadTime ? pane.paneDeadTime * 1000 : null,
       lastOutputAt: obs.outputAt ?? (pane && pane.windowActivity > 0 ? pane.windowActivity * 1000 : null),
-      screen: classified && fresh ? { verdict: classified.c.verdict, pattern: classified.c.pattern, line: classified.c.line, at: classified.at } : null,
+      screen: classified && fresh ? { verdict: classified.c.verdict, pattern: classified.c.pattern, line: classified.c.line, at: classified.at, confirmed: classified.c.confirmed } : null,
       progress: classified && fresh ? { key: classified.p.key, tokens: classified.p.tokens, at: classified.at } : null,
       hook: pane ? parseHook(pane.opts.hook, pane.opts.hookAt) : null,
       idleAfter: rec.idleAfter,

@@ -32,6 +32,8 @@ interface Tracked {
   deadNoStatusSince?: number;
   /** The last hook time seen: a new hook asks for a capture taken after it. */
   hookAt: string;
+  /** The last pane title seen: a new one (Codex's spinner starting or stopping) asks for a capture too. */
+  title?: string;
   /** Last notification: state and time (one per transition, never a storm). */
   notified: { state: string; at: number } | null;
   /** When each event was last announced: the same event again within NOTIFY_DEBOUNCE_MS is not. */
@@ -167,9 +169,11 @@ export class Monitor {
       }
       const hookMoved = !!pane && pane.opts.hookAt !== t.hookAt;
       if (pane) t.hookAt = pane.opts.hookAt;
+      const titleMoved = !!pane && t.title !== undefined && pane.paneTitle !== t.title;
+      if (pane) t.title = pane.paneTitle;
       const down = !!pane && !pane.paneDead && this.keepWriter(rec, pane, t, size, logThere, now, writes);
       // With no writer the log cannot say the screen moved: read the screen every tick.
-      const capture = !!pane && !pane.paneDead && (moved || down || hookMoved || t.screen === null || now - t.capturedAt > 15_000);
+      const capture = !!pane && !pane.paneDead && (moved || down || hookMoved || titleMoved || t.screen === null || now - t.capturedAt > 15_000);
       if (pane?.paneDead && pane.paneDeadStatus === null) {
         t.deadNoStatusSince ??= now;
         if (now - t.deadNoStatusSince > 800) needReap = true;

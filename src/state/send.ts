@@ -5,6 +5,7 @@ import { typeText } from '../session/deliver.js';
 import { AmuxError } from '../util/errors.js';
 import { readView, waitForView } from './watch.js';
 import { turnOutput } from './turn.js';
+import { getDetector } from './detectors.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -24,11 +25,39 @@ export interface TurnStart {
   sentAt: number;
   /** The monitor saw the turn start (else only the screen moved). */
   viaState: boolean;
+  /**
+   * The pane's foreground program before the prompt (a plain shell: `sh`, `bash`): a command
+   * typed into it has ended only when the shell is in the foreground again, however long it
+   * pauses (`sleep 3` prints nothing for longer than idleAfter).
+   */
+  foreground?: string;
 }
 
 /** Whether a view shows the turn begun at `turn` over: idle again after it, a question, stuck, or exited. */
-export function turnEnded(turn: Pick<TurnStart, 'sentAt' | 'viaState'>, x: SessionView): boolean {
-  return (x.state === 'idle' && (!turn.viaState || (x.stateSince ?? 0) >= turn.sentAt - 50)) || x.state === 'waiting' || x.state === 'stuck' || x.state === 'exited';
+export function turnEnded(turn: Pick<TurnStart, 'sentAt' | 'viaState' | 'foreground'>, x: SessionView): boolean {
+  const back = !turn.foreground || !x.pane || x.pane.paneCurrentCommand === turn.foreground;
+  return (x.state === 'idle' && back && (!turn.viaState || (x.stateSince ?? 0) >= turn.sentAt - 50)) || x.state === 'waiting' || x.state === 'stuck' || x.state === 'exited';
+}
+
+/**
+ * Whether the agent's input box still holds the prompt (typed, not submitted): its first line
+ * is in the live bottom region (from the profile's input-box line down; else the last 8 lines).
+ * The same words higher up are the transcript of a turn that already ran.
+ */
+function stillTyped(kind: string, screen: string, text: string): boolean {
+  const probe = (text.split('\n').map((l) => l.trim()).find(Boolean) ?? '').slice(0, 40);
+  if (!probe) return false;
+  let lines = screen.replace(/\s+$/, '').split('\n');
+  const live = getDetector(kind).live;
+  if (live) {
+    live.lastIndex = 0;
+    const from = lines.findLastIndex((l) => {
+      live.lastIndex = 0;
+      return live.test(l);
+    });
+    if (from >= 0) lines = lines.slice(from);
+  } else lines = lines.slice(-8);
+  return lines.some((l) => l.includes(probe));
 }
 
 /**
@@ -74,12 +103,19 @@ export async function sendPrompt(
   // 2. Deliver.
   const before = await pane.capture({ start: '-' });
   const idleSince = v.stateSince ?? 0;
+  const foreground = v.pane?.paneCurrentCommand || undefined;
   const sentAt = Date.now();
   await typeText(server, rec.tmux.pane, text);
 
-  // 3. Confirm the turn started: the published state moved past the send, or the screen changed.
+  // 3. Confirm the turn started: the published state moved past the send, or (a command with no
+  // detector) the screen changed. An agent whose input box still holds the text after a while
+  // did not take the Enter — Codex reads keys that come fast after a paste as part of it, so the
+  // Enter became a newline — and gets it again (twice at most).
+  const agent = rec.detector !== 'generic';
   let started = false;
   let viaState = false;
+  let enterAt = Date.now();
+  let retries = 0;
   const confirmDeadline = Date.now() + 10_000;
   while (Date.now() < confirmDeadline) {
     v = await readView(server, rec);
@@ -87,7 +123,13 @@ export async function sendPrompt(
       started = viaState = true;
       break;
     }
-    if (Date.now() - sentAt > 1500 && (await pane.capture({ start: '-' })) !== before) {
+    if (agent && retries < 2 && Date.now() - enterAt > 1500 && stillTyped(rec.detector, await pane.capture(), text)) {
+      await pane.sendKeys(['Enter']);
+      enterAt = Date.now();
+      retries++;
+      continue;
+    }
+    if (Date.now() - sentAt > (agent ? 4000 : 1500) && (await pane.capture({ start: '-' })) !== before) {
       started = true;
       // The screen moved but the monitor may not have published it yet: give it its latency.
       await sleep(1500);
@@ -98,7 +140,8 @@ export async function sendPrompt(
     await sleep(100);
   }
   if (!started) throw new AmuxError(`${rec.name} showed no reaction to the prompt within 10s (it was delivered; see amux capture ${rec.name})`);
-  const turn: TurnStart = { before, sentAt, viaState };
+  // Only a plain command's turn waits for its foreground program (an agent is its own foreground).
+  const turn: TurnStart = agent || !foreground ? { before, sentAt, viaState } : { before, sentAt, viaState, foreground };
   if (!opts.wait) return { state: v.state, timedOut: false, turn };
 
   // 4. The turn ends: idle again after the send (or a question, stuck, an exit).

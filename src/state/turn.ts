@@ -41,7 +41,8 @@ export function turnOutput(before: string, after: string, kind: string, sent?: s
   while (fresh.length && isChrome(fresh[0]!)) fresh.shift();
   if (sent) {
     const first = sent.split('\n')[0]!.trim();
-    while (fresh.length && first && fresh[0]!.includes(first)) fresh.shift();
+    // One echo line: a reply that quotes the prompt (`Done: <prompt>`) is not the echo.
+    if (fresh.length && first && fresh[0]!.includes(first)) fresh.shift();
     while (fresh.length && isChrome(fresh[0]!)) fresh.shift();
   }
   return fresh.join('\n');

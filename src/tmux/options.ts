@@ -47,3 +47,11 @@ export function ownPaneOptionsSh(values: ReadonlyArray<readonly [option: string,
   const sets = values.map(([opt, word]) => `set-option -p -t "$TMUX_PANE" ${opt} ${word}`);
   return `tmux ${sets.join(' \\; ')} >/dev/null 2>&1`;
 }
+
+/**
+ * sh that prints one user option of the pane it runs in (`$TMUX_PANE`), empty when unset: for
+ * programs inside an agent's pane that keep a little memory there (Codex's notify: its thread).
+ */
+export function ownPaneOptionSh(option: string): string {
+  return `tmux show-options -pqv -t "$TMUX_PANE" ${option} 2>/dev/null`;
+}
