@@ -77,6 +77,11 @@ export async function leadFlow(client: Client, o: { name: string; environment?: 
   const diff = await call(client, 'workspace_diff', { name: s.workspace });
   assert.deepEqual((diff.structuredContent as { untracked: string[] }).untracked, ['NEW.txt']);
 
+  // The whole history, as a person saw it (rendered from the log), through the transcript tool.
+  const history = await call(client, 'transcript', { session: o.name });
+  assert.equal(history.isError, undefined, text(history));
+  assert.match((history.structuredContent as { text: string }).text, /Done: add a file/);
+
   const screen = await client.readResource({ uri: `amux://sessions/${s.id}/screen` });
   assert.match(String((screen.contents[0] as { text: string }).text), /Done: add a file/);
 

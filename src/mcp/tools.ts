@@ -165,6 +165,18 @@ export const TOOLS: Tool[] = [
     },
   },
   {
+    name: 'transcript',
+    title: 'Read the history',
+    description: `${SCHEMAS.readTranscript!.description} Use it to read what a helper did over its whole run (capture shows only the screen).`,
+    input: SCHEMAS.readTranscript!.input,
+    output: SCHEMAS.readTranscript!.output,
+    annotations: { readOnlyHint: true },
+    async run(ctx, args) {
+      const r = await (await core()).readTranscript(ctx, args as { session: string; since?: string; format?: 'text' | 'ansi' | 'html' });
+      return { structured: json(r), text: r.text };
+    },
+  },
+  {
     name: 'keys',
     title: 'Press keys',
     description: `${SCHEMAS.sendKeys!.description} For answering a question on screen (e.g. 1 or Enter to allow, Escape to refuse); use send for prompts.`,
