@@ -134,11 +134,32 @@ describe('resume, restart, hibernate, adopt', () => {
     assert.doesNotMatch(screen, /> first task/, 'not the conversation from before /clear');
   });
 
+  test("a conversation file the agent deleted comes back from amux's copy, and the session resumes in it", async () => {
+    const cl0 = await until('cl', (r) => r.state === 'idle');
+    assert.match(await send('cl', 'remember this'), /Done: remember this/);
+    const conv = record(cl0.id).conversation!.id;
+    const copy = join(env.home, 'run', cl0.id, 'conversation', `${conv}.jsonl`);
+    // The turn's end made amux's copy of the agent's file.
+    assert.ok(await waitFor(() => existsSync(copy) && readFileSync(copy, 'utf8') === readFileSync(convFile(cl0.cwd, conv), 'utf8'), 10_000), 'amux keeps a copy');
+    const text = readFileSync(copy, 'utf8');
+    await killServer();
+    rmSync(convFile(cl0.cwd, conv)); // as Claude Code's clean-up of old transcripts does
+    const r = await env.amux(['resume', 'cl', '--json'], { cwd: repo });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { resumed: { how: string; conversation: string }[] }).resumed[0]!.how, 'resumed');
+    assert.equal(readFileSync(convFile(cl0.cwd, conv), 'utf8'), text, "the agent's file is back, as it was");
+    assert.equal(launchesWith(conv).at(-1)![launchesWith(conv).at(-1)!.indexOf('--resume') + 1], conv);
+    await until('cl', (x) => x.state === 'idle');
+    await env.amux(['resume', '--all'], { cwd: repo }); // sh was lost too
+  });
+
   test('a missing conversation file is refused (no blank conversation under the old id); --fresh starts a new one', async () => {
     const cl0 = await until('cl', (r) => r.state === 'idle');
     const conv = record(cl0.id).conversation!.id;
     await killServer();
     rmSync(convFile(cl0.cwd, conv));
+    // amux's own copy is gone too (removed by hand): nothing can bring the conversation back.
+    rmSync(join(env.home, 'run', cl0.id, 'conversation'), { recursive: true, force: true });
     const before = launchesWith(conv).length;
     const r = await env.amux(['resume', 'cl'], { cwd: repo });
     assert.equal(r.code, 1);

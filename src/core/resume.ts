@@ -55,7 +55,7 @@ export interface Plan {
 export async function planRelaunch(rec: SessionRecord, env: NodeJS.ProcessEnv, fallback: 'fresh' | 'refuse'): Promise<Plan> {
   const { profileFor } = await import('../agents/index.js');
   const { withAgentArgs } = await import('../agents/hooks.js');
-  const { agentEnv, conversationFile } = await import('../session/conversation.js');
+  const { agentEnv, conversationFile, restoreConversationCopy } = await import('../session/conversation.js');
   const base = rec.baseArgv ?? rec.argv;
   const target = { agent: rec.agent, detector: rec.detector, argv: base, shellCommand: rec.shellCommand === true };
   const profile = profileFor(rec.detector);
@@ -79,7 +79,9 @@ export async function planRelaunch(rec: SessionRecord, env: NodeJS.ProcessEnv, f
   };
   const ref = rec.conversation;
   if (!ref) return fresh(`amux does not know which ${profile.product} conversation it was in (the agent never reported one)`);
-  const where = conversationFile(rec, ref, agentEnv(rec, env));
+  let where = conversationFile(rec, ref, agentEnv(rec, env));
+  // The agent deleted its file (Claude Code cleans up old transcripts): amux's copy goes back.
+  if (!where.exists && where.file && restoreConversationCopy(rec, ref, where.file)) where = conversationFile(rec, ref, agentEnv(rec, env));
   if (!where.exists) {
     return fresh(`its ${profile.product} conversation ${ref.id} is not where the agent will look (${where.file ?? 'no file'}): the file is gone, or its config folder (CLAUDE_CONFIG_DIR / CODEX_HOME) differs`);
   }

@@ -4,11 +4,11 @@
  * state/hook-record.ts); the monitor copies each change to the record here. A resume continues
  * the recorded id, and only when the agent will find its file (src/agents/<agent>.ts says where).
  */
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { profileFor } from '../agents/index.js';
 import { Registry } from './registry.js';
-import { readLaunchEnv } from './launcher.js';
+import { readLaunchEnv, runDirOf } from './launcher.js';
 import type { ConversationRef, SessionRecord } from './types.js';
 
 /** `TIME SOURCE ID [FILE]` as the hooks write it; null when it is not one. */
@@ -67,4 +67,46 @@ export async function syncConversation(registry: Registry, rec: SessionRecord, r
   if (!ref || ref.id === rec.conversation?.id) return null;
   if (!isMainConversation(rec, ref, agentEnv(rec))) return null;
   return recordConversation(registry, rec.id, ref);
+}
+
+/**
+ * amux's own copy of a session's conversation file (beside its other run files, removed with
+ * the session): the agent may delete its transcripts (Claude Code after 30 days by default), and
+ * a resume needs the file where the agent looks.
+ */
+export function conversationCopy(rec: SessionRecord, ref: ConversationRef): string {
+  return join(runDirOf(rec.id), 'conversation', `${basename(ref.id)}.jsonl`);
+}
+
+/** Refreshes amux's copy of the conversation when the agent's file is newer (the monitor calls it as a turn ends). */
+export function keepConversationCopy(rec: SessionRecord, env: NodeJS.ProcessEnv = agentEnv(rec)): boolean {
+  const ref = rec.conversation;
+  if (!ref) return false;
+  const { file, exists } = conversationFile(rec, ref, env);
+  if (!file || !exists) return false;
+  const copy = conversationCopy(rec, ref);
+  try {
+    const src = statSync(file);
+    let old: { mtimeMs: number; size: number } | null = null;
+    try {
+      old = statSync(copy);
+    } catch {
+      /* no copy yet */
+    }
+    if (old && old.size === src.size && old.mtimeMs >= src.mtimeMs) return false;
+    mkdirSync(dirname(copy), { recursive: true, mode: 0o700 });
+    copyFileSync(file, copy);
+    return true;
+  } catch {
+    return false; // the agent is rewriting it, or it went: the next turn's end tries again
+  }
+}
+
+/** Puts amux's copy back where the agent will look, when the agent's own file is gone; whether it did. */
+export function restoreConversationCopy(rec: SessionRecord, ref: ConversationRef, file: string): boolean {
+  const copy = conversationCopy(rec, ref);
+  if (existsSync(file) || !existsSync(copy)) return false;
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  copyFileSync(copy, file);
+  return true;
 }

@@ -10,7 +10,7 @@ import { logSettings } from '../session/rotation.js';
 import { LogIndex } from '../session/logindex.js';
 import { Collector } from './gc.js';
 import { unstamped } from '../session/identity.js';
-import { syncConversation } from '../session/conversation.js';
+import { keepConversationCopy, syncConversation } from '../session/conversation.js';
 import { cannotHibernate, hibernate } from '../session/hibernate.js';
 import { formatAge } from '../util/duration.js';
 import { Registry, type DamagedRecord } from '../session/registry.js';
@@ -221,6 +221,8 @@ export class Monitor {
         writes.push(this.server.window(p.pane.windowId).setOption('@amux_state_icon', icon));
       }
       p.t.published = { state: d.state, since: d.since, reason: d.reason, explain: explainText, icon, window: p.pane.windowId };
+      // A turn ended: amux's copy of the conversation follows the agent's file (conversation.ts).
+      if (prev?.state !== d.state && p.rec.conversation && (d.state === 'idle' || d.state === 'waiting' || d.state === 'exited')) keepConversationCopy(p.rec);
       this.maybeNotify(p.rec, p.pane, p.t, d.state, now);
       if (d.state === 'idle') this.maybeHibernate(p.rec, p.pane, p.t, d.since, now);
     });
