@@ -4,7 +4,7 @@
  * Only servers started here are ever killed, by their socket.
  */
 import { withSharedSync } from '../src/tmux/gate.ts';
-import { socketLabel } from '../src/tmux/exec.ts';
+import { readsOnly, socketLabel } from '../src/tmux/exec.ts';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, writeFileSync, realpathSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,7 +95,10 @@ export class TestEnv {
    * a `kill-session` while the monitor's control client connects can crash tmux 3.3a (gate.ts).
    */
   tmux(args: string[], input?: string): string {
-    return withSharedSync(socketLabel({ name: this.socket }, this.env), () => execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', input, env: this.env }));
+    const run = () => execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', input, env: this.env });
+    // Reads need no gate (as in exec.ts); the verbs are the first word and each one after a `;`.
+    const verbs = args.filter((a, i) => i === 0 || args[i - 1] === ';');
+    return verbs.every((v) => readsOnly(v === 'display' ? 'display-message' : v)) ? run() : withSharedSync(socketLabel({ name: this.socket }, this.env), run);
   }
 
   tryTmux(args: string[]): string | null {

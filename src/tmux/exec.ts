@@ -68,6 +68,11 @@ export type TmuxCommand = readonly string[];
 
 /** Commands that only read: safe to repeat when the client lost a server that was starting. */
 const READ_ONLY = new Set(['list-panes', 'list-sessions', 'list-windows', 'list-clients', 'show-options', 'display-message', 'capture-pane', 'has-session']);
+
+/** Whether a tmux command only reads the server (it runs without the connect gate, see gate.ts). */
+export function readsOnly(verb: string): boolean {
+  return READ_ONLY.has(verb);
+}
 const RACY = /server exited unexpectedly|lost server/i;
 /** Sends no notification, and blocks until a person closes it: never holds the connect gate. */
 const INTERACTIVE = new Set(['display-popup']);
