@@ -381,6 +381,28 @@ describe('amux tui', () => {
     await tui.waitScreen((s) => !s.includes('info: alpha'), 'the info view to close');
   });
 
+  test('u restarts an exited session; H refuses to hibernate what could not be resumed, and says why', async () => {
+    const again = join(env.dir, 'again');
+    const r = await env.amux(['run', '-c', `[ -f ${again} ] && exec sleep 300; echo once; exit 3`, '--name', 'ender']);
+    assert.equal(r.code, 0, r.stderr);
+    await tui.waitScreen(() => /exited/.test(tui.row('ender') ?? ''), 'ender exited');
+    const before = (await find('ender'))!.tmux.pane;
+    writeFileSync(again, '');
+    await tui.select('ender');
+    tui.keys('u');
+    await tui.waitScreen((s) => s.includes('ender restarted'), 'the restart said');
+    assert.ok(await waitFor(async () => (await find('ender'))!.tmux.pane !== before, 8000), 'a new pane runs it');
+    await tui.waitScreen(() => !/exited/.test(tui.row('ender') ?? ''), 'ender live again');
+    // H on a plain command: refused with the reason (nothing could resume it), and it keeps running.
+    // (Hibernating and waking an agent with a conversation: test/resume.test.ts.)
+    await tui.waitScreen(() => /idle/.test(tui.row('ender') ?? ''), 'ender idle');
+    const live = (await find('ender'))!.tmux.pane;
+    tui.keys('H');
+    await tui.waitScreen((s) => s.includes('cannot be resumed by a conversation id'), 'the refusal, with its reason');
+    assert.equal((await find('ender'))!.tmux.pane, live, 'still running in its pane');
+    assert.equal((await env.amux(['rm', 'ender', '--force'])).code, 0);
+  });
+
   test('resize to 80×24 keeps the header and the table readable', async () => {
     env.tmux(['resize-window', '-t', tui.target, '-x', '80', '-y', '24']);
     await tui.waitScreen((s) => s.split('\n').length <= 25 && s.split('\n')[0]!.includes('amux ·'), 'the header at 80×24');

@@ -1,6 +1,6 @@
 /**
  * The TUI's one-key actions that change things: send, new, stop, remove, rename, tag, archive,
- * logs, workspaces. Each goes through the same core functions as the CLI verbs.
+ * logs, workspaces, hibernate, resume. Each goes through the same core functions as the CLI verbs.
  */
 import type { AmuxConfig } from '../config/types.js';
 import { isLive, isTerminal, type SessionView } from '../state/model.js';
@@ -39,7 +39,47 @@ export class TuiActions {
         return this.info();
       case 'w':
         return this.workspaces();
+      case 'H':
+        return this.hibernate();
+      case 'u':
+        return this.resume();
     }
+  }
+
+  /** H: an idle agent's process is stopped to free its memory; the session stays, and wakes on send, attach or u. */
+  async hibernate(): Promise<void> {
+    const v = this.selected();
+    if (!v) return;
+    try {
+      const { hibernateSession } = await import('../core/hibernate.js');
+      const s = await hibernateSession(this.app.core, { session: v.record.id });
+      this.app.flash(`${s.name} is ${s.state}: u, s or Enter wakes it`, 'ok');
+    } catch (e) {
+      this.app.flash((e as Error).message, 'error');
+    }
+    void this.app.refresh(true);
+  }
+
+  /** u: a lost or hibernated session is resumed in its conversation, an exited one restarted. */
+  async resume(): Promise<void> {
+    const v = this.selected();
+    if (!v) return;
+    try {
+      const { resumeSessions, restartSession } = await import('../core/resume.js');
+      if (v.state === 'exited') {
+        const r = await restartSession(this.app.core, { session: v.record.id });
+        this.app.flash(`${v.record.name} restarted (${r.how})`, 'ok');
+      } else if (v.state === 'lost' || v.state === 'hibernated') {
+        const r = await resumeSessions(this.app.core, { sessions: [v.record.id] });
+        const failed = r.failed[0];
+        this.app.flash(failed ? failed.message : `${v.record.name} ${r.resumed[0]?.how ?? 'resumed'}`, failed ? 'error' : 'ok');
+      } else {
+        this.app.flash(`${v.record.name} is ${v.state}: u resumes lost or hibernated sessions and restarts exited ones`, 'error');
+      }
+    } catch (e) {
+      this.app.flash((e as Error).message, 'error');
+    }
+    void this.app.refresh(true);
   }
 
   private selected(): SessionView | null {

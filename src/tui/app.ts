@@ -617,7 +617,7 @@ export class TuiApp implements ModalHost {
         this.screen.realloc();
         return void this.refresh(true);
       default:
-        if (ch && 'snxdrtawlTi'.includes(ch)) return void this.action(ch);
+        if (ch && 'snxdrtawlTiHu'.includes(ch)) return void this.action(ch);
     }
   }
 

@@ -16,6 +16,7 @@ export const HELP_LINES = [
   '  d                remove (kills it, forgets it, deletes its log; asks first)',
   '  r                rename            t   edit tags',
   '  a                archive / unarchive          A   show archived sessions',
+  '  u                resume (lost, hibernated) or restart (exited)   H   hibernate an idle agent',
   '  l                logs of the selected session',
   '  T                transcript (clean lines)     i   info (the full record)',
   '  w                workspaces (create, remove)',
