@@ -53,25 +53,13 @@ export class RunCommand extends AmuxCommand {
       env[kv.slice(0, i)] = kv.slice(i + 1);
     }
     const total = (this.command !== undefined ? 1 : positional.length) * count;
-    if (this.host !== undefined) return this.runOnHost(this.host, positional, passthrough, count, total, env);
+    // What to start: the same words whichever machine starts it.
+    const input = { agents: positional, command: this.command, count, workspace: this.workspace, name: this.name, tags: this.tags ?? [], env, prompt: this.prompt, passthrough, each: this.each };
+    if (this.host !== undefined) return this.runOnHost(this.host, input, total);
     const ctx = await this.core();
-    const res = await startSessions(ctx, {
-      agents: positional,
-      command: this.command,
-      count,
-      workspace: this.workspace,
-      name: this.name,
-      tags: this.tags ?? [],
-      env,
-      prompt: this.prompt,
-      passthrough,
-      each: this.each,
-    });
-    if (this.jsonOut) this.json(res.started.length === 1 && total === 1 ? res.started[0] : res.started);
-    else for (const r of res.started) this.out(`${r.name}\t${r.id}\t${r.agent}${r.workspace ? `\t${r.workspace}` : ''}`);
-    for (const f of res.failed) this.err(`amux: ${f.message}`);
-    // Refused input (a name that is another session's id) is a usage error when nothing started.
-    if (res.failed.length > 0) return res.started.length === 0 && res.failed.every((f) => f.code === 'usage') ? 2 : 1;
+    const res = await startSessions(ctx, input);
+    const code = this.report(res, total, '');
+    if (code !== 0) return code;
 
     const config = await ctx.config();
     const spec = this.command === undefined && positional.length === 1 ? config.agents[positional[0]!] : undefined;
@@ -83,27 +71,23 @@ export class RunCommand extends AmuxCommand {
     return 0;
   }
 
-  /** `run --host H`: started by that host's amux (its config and presets); attach over ssh -t. */
-  private async runOnHost(host: string, agents: string[], passthrough: string[], count: number, total: number, env: Record<string, string>): Promise<number> {
-    const ctx = await this.core({ tmux: false });
-    const { startOnHost, attachHost } = await import('../core/hosts.js');
-    const res = await startOnHost(ctx, {
-      host,
-      agents,
-      command: this.command,
-      count,
-      workspace: this.workspace,
-      name: this.name,
-      tags: this.tags ?? [],
-      env,
-      prompt: this.prompt,
-      passthrough,
-      each: this.each,
-    });
+  /** Prints what started (the record, or a line each) and what failed; the exit code. */
+  private report(res: { started: { name: string; id: string; agent: string; workspace?: string | null }[]; failed: { message: string; code: string }[] }, total: number, prefix: string): number {
     if (this.jsonOut) this.json(res.started.length === 1 && total === 1 ? res.started[0] : res.started);
     else for (const r of res.started) this.out(`${r.name}\t${r.id}\t${r.agent}${r.workspace ? `\t${r.workspace}` : ''}`);
-    for (const f of res.failed) this.err(`amux: ${host}: ${f.message}`);
+    for (const f of res.failed) this.err(`amux: ${prefix}${f.message}`);
+    // Refused input (a name that is another session's id) is a usage error when nothing started.
     if (res.failed.length > 0) return res.started.length === 0 && res.failed.every((f) => f.code === 'usage') ? 2 : 1;
+    return 0;
+  }
+
+  /** `run --host H`: started by that host's amux (its config and presets); attach over ssh -t. */
+  private async runOnHost(host: string, input: Parameters<typeof startSessions>[1], total: number): Promise<number> {
+    const ctx = await this.core({ tmux: false });
+    const { startOnHost, attachHost } = await import('../core/hosts.js');
+    const res = await startOnHost(ctx, { host, ...input });
+    const code = this.report(res, total, `${host}: `);
+    if (code !== 0) return code;
     if (this.attach && !this.detach && res.started.length === 1 && process.stdout.isTTY) return attachHost(ctx, res.started[0]!.name);
     return 0;
   }
