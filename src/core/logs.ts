@@ -83,9 +83,10 @@ export async function followLogs(ctx: CoreContext, input: LogsInput, write: (tex
       if (!paneBelongs(v.record, info)) end = { how: 'lost', code: null, sig: null };
       else if (info.paneDead) {
         // tmux 3.3a can leave a dead pane's status unreported until another child of the server
-        // exits (TMUX-FACTS): make one such child, then give it a few reads.
+        // exits (TMUX-FACTS): make one such child now and then, and read again, for up to 15 s
+        // (on a loaded machine the first few tries can all come too early).
         let row = info;
-        for (let i = 0; i < 30 && row.paneDeadStatus === null && row.paneDeadSignal === null; i++) {
+        for (let i = 0; i < 100 && row.paneDeadStatus === null && row.paneDeadSignal === null; i++) {
           if (i % 5 === 0) await ctx.server.reapChildren().catch(() => undefined);
           await new Promise((r) => setTimeout(r, 150));
           row = (await ctx.server.pane(v.record.tmux.pane).info()) ?? row;
