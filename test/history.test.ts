@@ -5,7 +5,7 @@
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestEnv, waitFor } from './helpers.ts';
 import { parseConfigText, validateConfigText } from '../src/config/validate.ts';
@@ -69,11 +69,17 @@ describe('transcript', () => {
     const r = await env.amux(['run', '-c', `echo early-line; while [ ! -e ${go} ]; do sleep 0.1; done; echo late-line; sleep 100`, '--name', 'since']);
     assert.equal(r.code, 0, r.stderr);
     await waitFor(async () => (await env.amux(['logs', 'since'])).stdout.includes('early-line'));
-    // The monitor marks when the log moved; the cut is at least a mark after the early line.
-    await waitFor(() => {
-      const row = readdirSync(join(env.home, 'logs')).find((f) => f.endsWith('.idx'));
-      return row ? readFileSync(join(env.home, 'logs', row), 'utf8').trim().length > 0 : false;
-    });
+    // The monitor marks when this session's log moved (`TIME_MS OFFSET SIZE` lines); the cut comes
+    // after a mark that covers the whole early line.
+    const logFile = (await env.amuxJson<{ name: string; logFile: string }[]>(['ps', '--json'])).find((x) => x.name === 'since')!.logFile;
+    const early = readFileSync(logFile).length;
+    assert.ok(
+      await waitFor(() => {
+        const marks = existsSync(`${logFile}.idx`) ? readFileSync(`${logFile}.idx`, 'utf8').trim().split('\n') : [];
+        return marks.some((m) => Number(m.split(' ')[1]) >= early);
+      }, 20_000),
+      'the monitor marked the early line',
+    );
     // A time strictly after that mark (marks are milliseconds).
     await new Promise((res) => setTimeout(res, 5));
     const cut = new Date().toISOString();
