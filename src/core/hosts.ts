@@ -343,15 +343,8 @@ export async function listHosts(ctx: CoreContext, _input: Record<string, never> 
   return { hosts: (await hostSpecs(ctx)).map(infoOf) };
 }
 
-export interface AddHostInput {
-  name: string;
-  ssh: string;
-  amux?: string;
-  identity?: string;
-  dir?: string;
-  /** Milliseconds. */
-  timeoutMs?: number;
-}
+/** A host to add: the same fields the config gives a host (hosts/target.ts). */
+export type AddHostInput = HostSpec;
 
 /** The user-wide config file, created when missing; edited in place (comments kept) and validated before it is written. */
 async function editUserConfig(ctx: CoreContext, edit: (doc: import('yaml').Document) => void): Promise<string> {
